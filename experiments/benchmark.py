@@ -1,0 +1,162 @@
+"""Speed benchmark: prints figures, asserts nothing (speed targets are not tests).
+
+For towns of 5,000, 20,000 and 80,000 residents (the built-in peripheral town scaled) over
+30 years it reports wall seconds, resident-years per second (whole run, i.e. including building
+the town, and the yearly loop alone) and peak memory; and, in the same session, the
+agent-steps per second of Mesa's own BoltzmannWealth example with 10,000 agents, with the ratio.
+Each measurement runs in a fresh subprocess (so peak memory is that run's) and is repeated;
+each repeat pairs a BoltzmannWealth run with a town run back to back, because machine speed
+drifts, and the median of the paired ratios is the figure.
+
+Usage::
+
+    python experiments/benchmark.py            # the full table (a few minutes)
+    python experiments/benchmark.py --quick    # 20,000 residents only, fewer repeats
+
+Target (issue #2): resident-years per second >= 5 x BoltzmannWealth agent-steps per second at
+20,000 residents, time about linear in residents, peak memory < 300 MB at 20,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+BOLTZMANN_AGENTS = 10_000
+BOLTZMANN_STEPS = 10
+"""Mesa's own benchmark suite runs BoltzmannWealth "large" as n=10,000 on 100x100 for 10 steps
+(mesa/benchmarks/configurations.py). The model gets faster the longer it runs (broke agents
+skip giving), so the step count matters; we follow Mesa's convention and time the steps only,
+as Mesa's global_benchmark does."""
+YEARS = 30
+
+
+def _measure_boltzmann() -> dict:
+    from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
+
+    model = BoltzmannWealth(BoltzmannScenario(n=BOLTZMANN_AGENTS, width=100, height=100, rng=0))
+    started = time.perf_counter()
+    for _ in range(BOLTZMANN_STEPS):
+        model.step()
+    wall = time.perf_counter() - started
+    return {"agent_steps_per_s": BOLTZMANN_AGENTS * BOLTZMANN_STEPS / wall, "wall_s": wall}
+
+
+def _measure_town(residents: int, seed: int, trace_memory: bool = False) -> dict:
+    """One run; with ``trace_memory`` it measures Python's peak allocations (tracemalloc),
+    which slows the run several-fold, so timings and memory come from separate runs."""
+    import resource
+    import tracemalloc
+
+    from sim.config import Config
+    from sim.model import TownModel
+    from sim.town import builtin_town
+
+    town = builtin_town("peripheral")
+    factor = residents / sum(p.residents for p in town.places)
+    for place in town.places:
+        place.residents = round(place.residents * factor)
+        place.dwellings = round(place.dwellings * factor)
+    config = Config(town=town, years=YEARS, seed=seed)
+    if trace_memory:
+        tracemalloc.start()
+    started = time.perf_counter()
+    model = TownModel(config)
+    built = time.perf_counter()
+    for _ in range(YEARS):
+        model.step()
+    finished = time.perf_counter()
+    traced_peak = tracemalloc.get_traced_memory()[1] if trace_memory else float("nan")
+    tracemalloc.stop()
+    resident_years = int(model.recorder.metrics()["population"].iloc[1:].sum())
+    return {
+        "residents": sum(p.residents for p in town.places),
+        "wall_s": finished - started,
+        "build_s": built - started,
+        "years_s": finished - built,
+        "resident_years": resident_years,
+        "ry_per_s": resident_years / (finished - started),
+        "ry_per_s_years_only": resident_years / (finished - built),
+        "traced_peak_mb": traced_peak / 2**20,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _in_subprocess(kind: str, arg: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(arg)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="20,000 residents only, 3 repeats")
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="repeats per measurement (default 5, quick 3)"
+    )
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, arg = args.child
+        if kind == "boltzmann":
+            result = _measure_boltzmann()
+        else:
+            result = _measure_town(int(arg), seed=0, trace_memory=kind == "memory")
+        print(json.dumps(result))
+        return
+
+    repeats = args.repeats or (3 if args.quick else 5)
+    sizes = [20_000] if args.quick else [5_000, 20_000, 80_000]
+    print(f"kleinstadt benchmark: peripheral town scaled, {YEARS} years, seed 0; {repeats} repeats")
+    print("Each repeat runs Mesa's BoltzmannWealth and then the town back to back, so the ratio")
+    print("compares the two under the same machine conditions; the median ratio is the figure.\n")
+    print("(traced MB: peak of Python allocations during build and run, tracemalloc, separate run;")
+    print(" max RSS MB: whole process including Python, numpy, pandas and Mesa imports)\n")
+    header = f"{'residents':>9} {'wall s':>7} {'build s':>7} {'r-y/s (run)':>12} {'r-y/s (years)':>13} {'BW steps/s':>10} {'ratio':>6} {'traced MB':>9} {'max RSS MB':>10}"
+    print(header)
+    print("-" * len(header))
+    rows = []
+    for size in sizes:
+        n = repeats if size <= 20_000 else max(2, repeats // 2)
+        runs = []
+        for _ in range(n):
+            bw = _in_subprocess("boltzmann", 0)["agent_steps_per_s"]
+            run = _in_subprocess("town", size)
+            run["bw"] = bw
+            run["ratio"] = run["ry_per_s"] / bw
+            runs.append(run)
+        median = sorted(runs, key=lambda r: r["ratio"])[len(runs) // 2]
+        median["traced_peak_mb"] = _in_subprocess("memory", size)["traced_peak_mb"]
+        median["wall_s_best"] = min(r["wall_s"] for r in runs)
+        rows.append(median)
+        ratios = ", ".join(f"{r['ratio']:.1f}" for r in runs)
+        print(
+            f"{median['residents']:>9,} {median['wall_s']:>7.2f} {median['build_s']:>7.2f} {median['ry_per_s']:>12,.0f} {median['ry_per_s_years_only']:>13,.0f}"
+            f" {median['bw']:>10,.0f} {median['ratio']:>6.1f} {median['traced_peak_mb']:>9.0f} {median['max_rss_mb']:>10.0f}"
+        )
+        print(
+            f"{'':>9} (median of {n} paired runs; all ratios: {ratios}; best wall {median['wall_s_best']:.2f} s)"
+        )
+    if len(rows) > 1:
+        base = rows[0]
+        print("\nScaling (best wall time relative to the smallest town):")
+        for r in rows:
+            print(
+                f"  {r['residents']:>7,} residents: {r['wall_s_best'] / base['wall_s_best']:5.2f} x the time for {r['residents'] / base['residents']:4.1f} x the residents"
+            )
+    print(
+        "\nTargets (issue #2): ratio >= 5 at 20,000; time ~ linear in residents; peak memory < 300 MB at 20,000."
+    )
+
+
+if __name__ == "__main__":
+    main()

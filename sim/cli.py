@@ -1,0 +1,78 @@
+"""Command line: ``python -m sim`` / ``kleinstadt``. The only module that imports Hydra.
+
+Composes the Hydra config (configs/config.yaml and its groups), turns it into the typed
+:class:`~sim.config.Config` (which validates every field), runs the simulation and writes the
+outputs into Hydra's run directory. Invalid input stops the run before year 1 with a message
+that names the field, the value and what is allowed, removes the run directory Hydra had
+created, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config import Config, ConfigError
+from sim.run import run_simulation, summary_table, write_outputs
+from sim.town import config_dir
+
+EXIT_INVALID_CONFIG = 2
+
+
+ConfigStore.instance().store(name="config_schema", node=Config)
+
+
+def to_config(cfg: DictConfig) -> Config:
+    """The typed, validated Config of a composed Hydra config (raises ConfigError)."""
+    return OmegaConf.to_object(cfg)  # type: ignore[return-value]
+
+
+def _remove_run_dir(path: Path) -> None:
+    """Remove a run directory that holds nothing but what Hydra wrote before the run."""
+    expected = {".hydra", "kleinstadt.log"}
+    if path.is_dir() and {p.name for p in path.iterdir()} <= expected:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
+def _main(cfg: DictConfig) -> None:
+    # Hydra sets the root logger to INFO; Mesa logs every step and matplotlib its font cache.
+    for noisy in ("MESA", "matplotlib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        config = to_config(cfg)
+        result = run_simulation(config)
+    except ConfigError as err:
+        _remove_run_dir(out_dir)
+        print(f"kleinstadt: invalid configuration: {err}", file=sys.stderr)
+        sys.exit(EXIT_INVALID_CONFIG)
+    if config.town.file:
+        shutil.copyfile(config.town.file, out_dir / "town_file.yaml")
+    write_outputs(result, out_dir)
+    table = summary_table(result.metrics)
+    summary = result.summary
+    print(
+        f"\nkleinstadt: {summary['town']}, seed {config.seed}, {config.years} years ({summary['wall_seconds']:.1f} s)"
+    )
+    print(table.to_string())
+    print(
+        f"Population {summary['population_start']} -> {summary['population_end']} ({summary['population_change_pct']:+.1f} %), median age {summary['median_age_start']:.0f} -> {summary['median_age_end']:.0f}"
+    )
+    print(f"Outputs: {out_dir}")
+
+
+def main() -> None:
+    """Entry point of ``python -m sim`` and the ``kleinstadt`` console script."""
+    _main()
+
+
+if __name__ == "__main__":
+    main()

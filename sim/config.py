@@ -1,0 +1,1062 @@
+"""Typed configuration: one dataclass per config group, each field with its source and range.
+
+Every parameter is declared with :func:`param`, which records in the field's metadata where the
+default comes from (a data table, a seed-notes section, or ``assumption``) and the allowed
+range. :func:`validate` walks the whole tree with full dotted paths, so an error names the
+field, the bad value and what is allowed. ``docs/ODD.md`` lists the same metadata
+(``python -m sim.config`` prints the table), and a test checks that no default lacks a source.
+
+Nothing here imports Hydra: the CLI turns the composed Hydra config into these dataclasses,
+while tests, notebooks and sweeps build them directly.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Any
+
+from sim import data
+
+
+class ConfigError(ValueError):
+    """A configuration value is not allowed. Raised before the first simulated year.
+
+    Attributes:
+        field: dotted path of the offending field, e.g. ``town.places[2].residents``.
+        value: the value given.
+        allowed: what would be accepted.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str, hint: str = "") -> None:
+        self.field, self.value, self.allowed = field, value, allowed
+        message = f"{field} = {value!r} is not allowed: {allowed}."
+        if hint:
+            message += f" {hint}"
+        super().__init__(message)
+
+
+class PlaceKind(enum.Enum):
+    """What a node of the region network is (model brief, Entities)."""
+
+    centre = "centre"
+    district = "district"
+    village = "village"
+    regional_centre = "regional_centre"
+    metropolis = "metropolis"
+
+    @property
+    def is_destination(self) -> bool:
+        """Destinations (regional centre, metropolis) are not simulated populations."""
+        return self in (PlaceKind.regional_centre, PlaceKind.metropolis)
+
+
+class Region(enum.Enum):
+    """Which Destatis columns to use for the life table and the initial age structure."""
+
+    germany = "germany"
+    west = "west"
+    east = "east"
+
+
+class ConstructionRule(enum.Enum):
+    """How new dwellings are added (see HousingConfig)."""
+
+    none = "none"
+    demand = "demand"
+    fixed = "fixed"
+
+
+class LifeStage(enum.IntEnum):
+    """Life stage of a resident (model brief, Residents). Stored as int8 in the people table."""
+
+    child = 0  # 0–5
+    pupil = 1  # 6–17
+    student = 2  # 18–24 in training or study
+    local_worker = 3
+    commuter = 4
+    remote_worker = 5
+    not_employed = 6
+    retired = 7
+
+
+QOL_COMPONENT_NAMES = (
+    "commute",
+    "regional_centre_access",
+    "metropolis_access",
+    "housing_cost",
+    "housing_condition",
+)
+"""Components of the quality-of-life function (sim/accessibility.py); later issues add more."""
+
+
+def param(
+    default: Any = MISSING,
+    *,
+    source: str,
+    min: float | None = None,
+    max: float | None = None,
+    unit: str = "",
+    doc: str = "",
+    default_factory: Any = MISSING,
+    exclusive_min: bool = False,
+) -> Any:
+    """A config field with its source and allowed range recorded in the metadata."""
+    metadata = {
+        "source": source,
+        "min": min,
+        "max": max,
+        "unit": unit,
+        "doc": doc,
+        "exclusive_min": exclusive_min,
+    }
+    if default_factory is not MISSING:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+ASSUMPTION = "assumption"
+
+# ---------------------------------------------------------------------------------------------
+# town group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlaceConfig:
+    """One node of the region network."""
+
+    name: str = param("", source="config", doc="unique name of the place")
+    kind: PlaceKind = param(
+        PlaceKind.district,
+        source="config",
+        doc="centre, district, village, regional_centre or metropolis",
+    )
+    residents: int = param(
+        0, min=0, source="config", unit="persons", doc="initial residents (0 for destinations)"
+    )
+    dwellings: int = param(
+        0, min=0, source="config", unit="dwellings", doc="initial dwelling stock"
+    )
+    jobs: int = param(
+        0,
+        min=0,
+        source="config",
+        unit="jobs",
+        doc="jobs located here (residents of the town, commuters from it)",
+    )
+    broadband: float = param(
+        0.5,
+        min=0.0,
+        max=1.0,
+        source="seed-notes Q37 (2014: 20.5 % rural, 82.3 % urban households > 50 Mbit/s)",
+        doc="share of dwellings with fast broadband",
+    )
+    price_index: float = param(
+        1.0,
+        min=0.0,
+        exclusive_min=True,
+        source=ASSUMPTION,
+        doc="housing price level, 1 = national average",
+    )
+    university: bool = param(
+        False,
+        source="config",
+        doc="a university or Hochschule is here (education migration goes to the nearest one)",
+    )
+    internal_minutes: float = param(
+        5.0,
+        min=0.0,
+        source=ASSUMPTION,
+        unit="min",
+        doc="typical trip within the place (the metropolis: trip to work or study across the city)",
+    )
+    age_structure: dict[str, float] | None = param(
+        None,
+        source="config",
+        doc="optional shares by age band, e.g. {'0-17': 0.16, ..., '65+': 0.24}; default: Destatis 2020 profile",
+    )
+
+
+@dataclass
+class EdgeConfig:
+    """A road link between two places, optionally served by a bus line."""
+
+    between: list[str] = param(default_factory=list, source="config", doc="the two place names")
+    car_minutes: float = param(10.0, min=0.0, exclusive_min=True, source="config", unit="min")
+    bus_minutes: float | None = param(
+        None,
+        min=0.0,
+        exclusive_min=True,
+        source="config",
+        unit="min",
+        doc="in-vehicle minutes if a bus line runs here",
+    )
+    bus_departures_per_day: int = param(0, min=0, max=200, source="config", unit="1/day")
+
+
+@dataclass
+class TownConfig:
+    """The region network: a town's places and the destinations around it."""
+
+    name: str = param("peripheral", source="config")
+    region: Region = param(
+        Region.germany,
+        source="Destatis life table / age structure columns",
+        doc="germany, west or east",
+    )
+    file: str | None = param(
+        None, source="config", doc="path to a planner's own-town YAML; replaces places and edges"
+    )
+    places: list[PlaceConfig] = param(default_factory=list, source="config")
+    edges: list[EdgeConfig] = param(default_factory=list, source="config")
+
+    def check(self, path: str) -> None:
+        """Cross-field rules: unique names, a centre, destinations, known and connected edges."""
+        if self.file is not None:
+            return  # the file is checked when it is loaded (sim.town.load_town_file)
+        if not self.places:
+            raise ConfigError(f"{path}.places", [], "a town needs at least one place")
+        names: dict[str, int] = {}
+        for i, place in enumerate(self.places):
+            p = f"{path}.places[{i}]"
+            if not str(place.name).strip():
+                raise ConfigError(f"{p}.name", place.name, "a non-empty name")
+            if place.name in names:
+                raise ConfigError(
+                    f"{p}.name",
+                    place.name,
+                    "place names must be unique",
+                    f"It is also used by places[{names[place.name]}].",
+                )
+            names[place.name] = i
+            if place.kind.is_destination and place.residents > 0:
+                raise ConfigError(
+                    f"{p}.residents",
+                    place.residents,
+                    f"0 for a {place.kind.value}",
+                    "Regional centres and metropolises are destinations, not simulated populations.",
+                )
+            if not place.kind.is_destination and place.residents > 0 and place.dwellings == 0:
+                raise ConfigError(
+                    f"{p}.dwellings",
+                    place.dwellings,
+                    "at least one dwelling where people live",
+                    f"Place {place.name!r} has {place.residents} residents.",
+                )
+            if place.age_structure is not None:
+                _check_age_structure(place.age_structure, f"{p}.age_structure")
+        if not any(p.kind is PlaceKind.centre for p in self.places):
+            raise ConfigError(
+                f"{path}.places",
+                [p.name for p in self.places],
+                "a town needs a place of kind 'centre'",
+            )
+        if not any(p.kind.is_destination for p in self.places):
+            raise ConfigError(
+                f"{path}.places",
+                [p.name for p in self.places],
+                "at least one place of kind 'regional_centre' or 'metropolis'",
+                "They are where people commute, study and move to.",
+            )
+        if sum(p.residents for p in self.places) <= 0:
+            raise ConfigError(f"{path}.places", "0 residents in total", "a town with residents")
+        for i, edge in enumerate(self.edges):
+            p = f"{path}.edges[{i}]"
+            if len(edge.between) != 2 or edge.between[0] == edge.between[1]:
+                raise ConfigError(f"{p}.between", list(edge.between), "two different place names")
+            for name in edge.between:
+                if name not in names:
+                    raise ConfigError(
+                        f"{p}.between",
+                        list(edge.between),
+                        f"names of places in the town; unknown place {name!r}",
+                        f"Known places: {', '.join(names)}.",
+                    )
+            if edge.bus_departures_per_day > 0 and edge.bus_minutes is None:
+                raise ConfigError(
+                    f"{p}.bus_minutes", None, "bus minutes when bus_departures_per_day > 0"
+                )
+        _check_connected(self, path)
+
+
+def _check_age_structure(shares: dict[str, float], path: str) -> None:
+    covered = []
+    for label, share in shares.items():
+        try:
+            low, high = data.parse_band(label)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{path}[{label!r}]", label, "an age band 'a-b' or 'a+' with 0 <= a <= b <= 100"
+            ) from exc
+        if not (isinstance(share, int | float) and 0.0 <= share <= 1.0):
+            raise ConfigError(f"{path}[{label!r}]", share, "a share in [0, 1]")
+        covered.append((low, high))
+    covered.sort()
+    expected = 0
+    for low, high in covered:
+        if low != expected:
+            raise ConfigError(
+                path,
+                dict(shares),
+                "bands that cover every age from 0 to the open band 'a+' without gaps or overlaps",
+                f"Check the band starting at age {expected}.",
+            )
+        expected = high + 1
+    if expected <= data.MAX_AGE:
+        raise ConfigError(path, dict(shares), "bands up to an open band such as '85+'")
+    total = sum(shares.values())
+    if not math.isclose(total, 1.0, abs_tol=0.011):
+        raise ConfigError(
+            path, dict(shares), f"shares that add up to 1 (they add up to {total:.3f})"
+        )
+
+
+def _check_connected(town: TownConfig, path: str) -> None:
+    adjacency: dict[str, set[str]] = {p.name: set() for p in town.places}
+    for edge in town.edges:
+        a, b = edge.between
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    start = town.places[0].name
+    seen, stack = {start}, [start]
+    while stack:
+        for other in adjacency[stack.pop()]:
+            if other not in seen:
+                seen.add(other)
+                stack.append(other)
+    missing = [name for name in adjacency if name not in seen]
+    if missing:
+        raise ConfigError(
+            f"{path}.edges",
+            f"{len(town.edges)} edges",
+            "edges that connect every place",
+            f"Not reachable from {start!r}: {', '.join(missing)}. Add an edge with car_minutes to each.",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# demography group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemographyConfig:
+    """Births, deaths, leaving home, couples and separations (sim/demography.py)."""
+
+    fertility_year: int = param(
+        2019,
+        source="Destatis GENESIS 12612-0008 (2019: TFR 1.54, last pre-pandemic year)",
+        doc="which year's age-specific fertility rates",
+    )
+    share_with_parents_18_24: float = param(
+        0.78,
+        min=0,
+        max=1,
+        source="Destatis Mikrozensus 2015: 78 % of 18–24-year-olds in municipalities < 10,000 live with their parents",
+        doc="initial population",
+    )
+    share_with_parents_25_29: float = param(
+        0.25, min=0, max=1, source=ASSUMPTION, doc="initial population"
+    )
+    share_with_parents_30_39: float = param(
+        0.06, min=0, max=1, source=ASSUMPTION, doc="initial population"
+    )
+    share_75_plus_with_children: float = param(
+        0.25,
+        min=0,
+        max=1,
+        source="assumption (multi-generation households of widowed parents)",
+        doc="initial population, single people 75+",
+    )
+    leave_home_hazard_18_24: float = param(
+        0.05,
+        min=0,
+        max=1,
+        source="calibrated: keeps about 78 % of 18–24-year-olds with their parents (Mikrozensus 2015)",
+        unit="1/yr",
+    )
+    leave_home_hazard_25_29: float = param(0.25, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    leave_home_hazard_30_plus: float = param(0.35, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    partnered_share_25_34: float = param(
+        0.66,
+        min=0,
+        max=1,
+        source="assumption (order of Mikrozensus shares living in a couple)",
+        doc="initial population, adults not living with parents",
+    )
+    partnered_share_35_64: float = param(
+        0.85, min=0, max=1, source="assumption (order of Mikrozensus shares living in a couple)"
+    )
+    partnered_share_65_79: float = param(
+        0.80, min=0, max=1, source="assumption (order of Mikrozensus shares living in a couple)"
+    )
+    partnered_share_80_plus: float = param(0.42, min=0, max=1, source="assumption (widowhood)")
+    partnering_hazard_20_24: float = param(
+        0.03,
+        min=0,
+        max=1,
+        source="calibrated: with leave_home_hazard_18_24 keeps about 78 % of 18–24-year-olds with their parents",
+        unit="1/yr",
+        doc="single 20–24-year-olds moving in with a partner",
+    )
+    partnering_hazard: float = param(
+        0.10,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        unit="1/yr",
+        doc="single adults 25–59 forming a couple",
+    )
+    separation_hazard: float = param(
+        0.008,
+        min=0,
+        max=1,
+        source="assumption (order of the German divorce rate, < 1 % of marriages a year)",
+        unit="1/yr",
+    )
+    initial_native_share: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source="assumption (about half of the adults grew up in the town)",
+        doc="initial population; the others moved in at some point after 18",
+    )
+    mother_child_age_gap_mean: float = param(
+        31.0,
+        min=15,
+        max=50,
+        source="Destatis: mean age of mothers at first birth 30.4 (2022), later births older",
+        unit="years",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# work group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkConfig:
+    """Life stages, jobs, commuting and car access (sim/work.py)."""
+
+    education_share_18_24: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source="assumption (training and study together)",
+        doc="share of 18–24-year-olds in training or study",
+    )
+    employment_rate: float = param(
+        0.80,
+        min=0,
+        max=1,
+        source="about 80 % of 20–64-year-olds employed in Germany (Eurostat 2023; ext)",
+    )
+    retirement_age: int = param(
+        66,
+        min=50,
+        max=80,
+        source="assumption (statutory age rises from 65 to 67 for cohorts 1947–1964)",
+        unit="years",
+    )
+    job_choice_minutes_scale: float = param(
+        15.0,
+        min=0.0,
+        exclusive_min=True,
+        source=ASSUMPTION,
+        unit="min",
+        doc="gravity model: job utility log(jobs) - minutes / scale",
+    )
+    job_mass_exponent: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source="assumption (so that a metropolis does not swamp nearby towns)",
+        doc="jobs enter the gravity rule as jobs^exponent",
+    )
+    job_change_hazard: float = param(0.08, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    study_exit_hazard: float = param(
+        0.25,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        unit="1/yr",
+        doc="students 21+ finish training or study; all by 25",
+    )
+    remote_share: float = param(
+        0.12,
+        min=0,
+        max=1,
+        source="assumption (a minority of employees work mostly from home)",
+        doc="share of workers with a distant job who work from home, times the broadband share at home",
+    )
+    car_access_18_24: float = param(
+        0.70, min=0, max=1, source="assumption (rural car availability is high; MiD 2017, ext)"
+    )
+    car_access_25_74: float = param(
+        0.92, min=0, max=1, source="assumption (rural car availability is high; MiD 2017, ext)"
+    )
+    car_access_75_plus: float = param(0.65, min=0, max=1, source=ASSUMPTION)
+    car_loss_hazard_80_plus: float = param(0.06, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+
+
+# ---------------------------------------------------------------------------------------------
+# migration group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MigrationConfig:
+    """Who leaves, who arrives (sim/migration.py)."""
+
+    enabled: bool = param(True, source="config", doc="false gives a closed population")
+    rate_18_24: float = param(
+        0.09,
+        min=0,
+        max=1,
+        source="bpb Sozialbericht 2024 (2021): moves across district borders, 18–24 about 9 % a year",
+        unit="1/yr",
+    )
+    rate_25_29: float = param(
+        0.10, min=0, max=1, source="bpb Sozialbericht 2024: 25–29 about 10 % a year", unit="1/yr"
+    )
+    rate_30_49: float = param(
+        0.04, min=0, max=1, source="bpb Sozialbericht 2024: 30–49 about 4 % a year", unit="1/yr"
+    )
+    rate_50_plus: float = param(
+        0.01, min=0, max=1, source="bpb Sozialbericht 2024: 50+ about 1 % a year", unit="1/yr"
+    )
+    female_youth_factor: float = param(
+        1.3,
+        min=0,
+        source="assumption (young women leave rural regions more often than young men; shared data README)",
+        doc="multiplies the rate of women 18–29",
+    )
+    qol_gap_sensitivity: float = param(
+        3.0,
+        min=0,
+        source=ASSUMPTION,
+        doc="rate x exp(s * (gap - reference)); gap = best alternative QoL - own QoL",
+    )
+    qol_gap_reference: float = param(
+        0.10, source="calibrated assumption: the gap at which a resident moves at the national rate"
+    )
+    attachment_effect: float = param(
+        0.8,
+        min=0,
+        source="assumption (seed-notes Q78: strong attachment)",
+        doc="rate x exp(-e * (attachment - reference))",
+    )
+    attachment_reference: float = param(
+        0.8,
+        min=0,
+        max=1,
+        source="assumption: attachment of a typical resident (most have lived in town for decades)",
+    )
+    attachment_halflife_years: float = param(
+        7.0, min=0.0, exclusive_min=True, source=ASSUMPTION, unit="years"
+    )
+    household_tie_effect: float = param(
+        0.2,
+        min=0,
+        source=ASSUMPTION,
+        doc="rate x exp(-e * (members moving along - 1)), at most 3 along; a couple is the reference",
+    )
+    social_tie_effect: float = param(
+        0.4, min=0, source=ASSUMPTION, doc="rate x exp(-e * (local ties share - reference))"
+    )
+    social_tie_reference: float = param(
+        0.7,
+        min=0,
+        max=1,
+        source="assumption: local-ties share of a typical resident (ties / (ties + social.neighbour_ties))",
+    )
+    engagement_effect: float = param(
+        0.3,
+        min=0,
+        source="assumption on size; direction seed-notes Q25 (socially active groups left)",
+        doc="rate x exp(e * (propensity - mean))",
+    )
+    education_hazard: float = param(
+        0.25,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        unit="1/yr",
+        doc="18–21-year-olds in education who would move to study if the university is far",
+    )
+    education_commute_limit_minutes: float = param(
+        60.0, min=0, source="assumption (about an hour one way)", unit="min"
+    )
+    return_hazard: float = param(
+        0.03,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        unit="1/yr",
+        doc="education leavers aged 24–40 coming back, at the reference attractiveness",
+    )
+    in_rate_family: float = param(
+        0.010,
+        min=0,
+        max=1,
+        source="assumption (gross in-migration of the order of out-migration, bpb 2024)",
+        unit="persons per resident and year",
+    )
+    in_rate_young_adult: float = param(
+        0.006, min=0, max=1, source=ASSUMPTION, unit="persons per resident and year"
+    )
+    in_rate_retiree: float = param(
+        0.005, min=0, max=1, source=ASSUMPTION, unit="persons per resident and year"
+    )
+    in_rate_remote_worker: float = param(
+        0.003,
+        min=0,
+        max=1,
+        source="assumption; gated by broadband (seed-notes M-G1)",
+        unit="persons per resident and year",
+    )
+    attractiveness_sensitivity: float = param(
+        5.0, min=0, source=ASSUMPTION, doc="arrivals x exp(s * (reference - gap))"
+    )
+    proximity_elasticity: float = param(
+        0.3,
+        min=0,
+        source="assumption (most moves are short; distance decay of migration)",
+        doc="arrivals x (potential / reference)^e, potential = sum over destinations of jobs^0.5 x exp(-car minutes from the centre / scale)",
+    )
+    proximity_scale_minutes: float = param(
+        30.0, min=0.0, exclusive_min=True, source=ASSUMPTION, unit="min"
+    )
+    proximity_reference: float = param(
+        150.0,
+        min=0.0,
+        exclusive_min=True,
+        source="calibrated assumption: about the potential of a town 25 min from a 40,000-job regional centre and 70 min from a metropolis",
+    )
+    housing_half_vacancy: float = param(
+        0.02,
+        min=0.0,
+        exclusive_min=True,
+        source=ASSUMPTION,
+        doc="arrivals x v / (v + this), v = habitable vacancy rate",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# housing group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HousingConfig:
+    """Dwellings, vacancy, decay, prices and construction (sim/housing.py)."""
+
+    initial_condition_mean: float = param(0.8, min=0, max=1, source=ASSUMPTION)
+    vacant_decay_per_year: float = param(
+        0.04,
+        min=0,
+        max=1,
+        source="assumption (seed-notes M-H1: vacant dwellings decay)",
+        unit="1/yr",
+    )
+    occupied_decay_per_year: float = param(0.01, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    renovation_hazard: float = param(
+        0.08,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        unit="1/yr",
+        doc="occupied dwellings below renovation_threshold are renovated to renovated_condition",
+    )
+    renovation_threshold: float = param(0.6, min=0, max=1, source=ASSUMPTION)
+    renovated_condition: float = param(0.9, min=0, max=1, source=ASSUMPTION)
+    habitable_condition: float = param(
+        0.3, min=0, max=1, source=ASSUMPTION, doc="below this nobody moves in"
+    )
+    exit_condition: float = param(
+        0.15, min=0, max=1, source=ASSUMPTION, doc="below this a vacant dwelling leaves the stock"
+    )
+    natural_vacancy: float = param(
+        0.03, min=0, max=1, source="assumption (a 2–3 % fluctuation reserve is the usual benchmark)"
+    )
+    price_response: float = param(
+        0.25, min=0, source=ASSUMPTION, doc="price x exp(r * (natural vacancy - vacancy)) each year"
+    )
+    price_floor: float = param(0.5, min=0.0, exclusive_min=True, source=ASSUMPTION)
+    price_cap: float = param(3.0, min=0.0, exclusive_min=True, source=ASSUMPTION)
+    construction_rule: ConstructionRule = param(
+        ConstructionRule.demand,
+        source=ASSUMPTION,
+        doc="none, demand (build where vacancy < target) or fixed (a fixed number a year)",
+    )
+    target_vacancy: float = param(0.03, min=0, max=1, source=ASSUMPTION)
+    max_build_rate: float = param(
+        0.015, min=0, max=1, source=ASSUMPTION, unit="share of stock per year"
+    )
+    fixed_per_year: int = param(
+        0, min=0, source="config", unit="dwellings per year", doc="with rule 'fixed'"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# qol group
+# ---------------------------------------------------------------------------------------------
+
+
+def _default_qol_weights() -> dict[str, dict[str, float]]:
+    # Which components matter at which life stage (assumption; seed-notes §3.1 "Needs").
+    return {
+        "child": {
+            "regional_centre_access": 0.3,
+            "metropolis_access": 0.1,
+            "housing_cost": 0.3,
+            "housing_condition": 0.3,
+        },
+        "pupil": {
+            "regional_centre_access": 0.4,
+            "metropolis_access": 0.2,
+            "housing_cost": 0.2,
+            "housing_condition": 0.2,
+        },
+        "student": {
+            "commute": 0.35,
+            "regional_centre_access": 0.1,
+            "metropolis_access": 0.35,
+            "housing_cost": 0.2,
+        },
+        "local_worker": {
+            "commute": 0.25,
+            "regional_centre_access": 0.15,
+            "metropolis_access": 0.25,
+            "housing_cost": 0.15,
+            "housing_condition": 0.2,
+        },
+        "commuter": {
+            "commute": 0.3,
+            "regional_centre_access": 0.1,
+            "metropolis_access": 0.25,
+            "housing_cost": 0.15,
+            "housing_condition": 0.2,
+        },
+        "remote_worker": {
+            "regional_centre_access": 0.15,
+            "metropolis_access": 0.3,
+            "housing_cost": 0.3,
+            "housing_condition": 0.25,
+        },
+        "not_employed": {
+            "regional_centre_access": 0.3,
+            "metropolis_access": 0.2,
+            "housing_cost": 0.3,
+            "housing_condition": 0.2,
+        },
+        "retired": {
+            "regional_centre_access": 0.4,
+            "metropolis_access": 0.1,
+            "housing_cost": 0.25,
+            "housing_condition": 0.25,
+        },
+    }
+
+
+@dataclass
+class QolConfig:
+    """Quality of life (sim/accessibility.py): weights by life stage and distance scales."""
+
+    weights: dict[str, dict[str, float]] = param(
+        default_factory=_default_qol_weights,
+        source="assumption (seed-notes §3.1 needs by life stage)",
+        doc="stage -> component -> weight",
+    )
+    commute_scale_minutes: float = param(
+        40.0,
+        min=0.0,
+        exclusive_min=True,
+        source=ASSUMPTION,
+        unit="min",
+        doc="score exp(-minutes / scale)",
+    )
+    regional_centre_scale_minutes: float = param(
+        30.0,
+        min=0.0,
+        exclusive_min=True,
+        source="assumption (Thünen treats 15 min as acceptable for basic services)",
+        unit="min",
+    )
+    metropolis_scale_minutes: float = param(
+        60.0, min=0.0, exclusive_min=True, source=ASSUMPTION, unit="min"
+    )
+    no_car_internal_factor: float = param(
+        2.0,
+        min=1.0,
+        source="assumption (short trips within a place on foot or by bike)",
+        doc="without a car, a trip within a place takes this many times the car minutes",
+    )
+    walking_factor: float = param(
+        6.6,
+        min=1.0,
+        source="Thünen: average car speed 33 km/h; walking 5 km/h (assumption)",
+        doc="walking minutes = car minutes x factor",
+    )
+    bus_service_hours: float = param(
+        16.0,
+        min=1.0,
+        max=24.0,
+        source=ASSUMPTION,
+        unit="h/day",
+        doc="waiting time = half the headway over these hours",
+    )
+    bus_max_wait_minutes: float = param(
+        30.0,
+        min=0.0,
+        source="assumption (with sparse timetables people plan their trips; the inconvenience counts at most this much)",
+        unit="min",
+    )
+    alternative_condition: float = param(
+        0.8,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="dwelling condition a mover expects at a destination",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# social group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SocialConfig:
+    """The seeded social network and engagement propensity (sim/social.py)."""
+
+    neighbour_ties: int = param(
+        4,
+        min=0,
+        max=50,
+        source="assumption (seed-notes Q75: above 3,000–4,000 people not everyone knows everyone)",
+        unit="ties per resident",
+    )
+    cross_place_ties: int = param(1, min=0, max=50, source=ASSUMPTION, unit="ties per resident")
+    engagement_mean: float = param(
+        0.40,
+        min=0,
+        max=1,
+        source="Freiwilligensurvey 2019: 39.7 % of people 14+ volunteer (shared data README)",
+    )
+    engagement_concentration: float = param(
+        4.0, min=0.0, exclusive_min=True, source=ASSUMPTION, doc="Beta(a, b) with a + b = this"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# output group and root
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OutputConfig:
+    """What a run writes besides the tables."""
+
+    plots: bool = param(True, source="config", doc="write population.png")
+    progress: bool = param(
+        True, source="config", doc="show a progress bar when a run takes more than a second"
+    )
+
+
+@dataclass
+class Config:
+    """A whole run: the town, the years, the seed and every submodel's parameters."""
+
+    years: int = param(30, min=1, max=500, source="config", unit="years")
+    seed: int = param(0, min=0, source="config")
+    town: TownConfig = field(default_factory=lambda: default_town())
+    demography: DemographyConfig = field(default_factory=DemographyConfig)
+    work: WorkConfig = field(default_factory=WorkConfig)
+    migration: MigrationConfig = field(default_factory=MigrationConfig)
+    housing: HousingConfig = field(default_factory=HousingConfig)
+    qol: QolConfig = field(default_factory=QolConfig)
+    social: SocialConfig = field(default_factory=SocialConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    def check(self, path: str) -> None:
+        """Rules that span fields."""
+        if self.demography.fertility_year not in data.fertility_years():
+            raise ConfigError(
+                "demography.fertility_year",
+                self.demography.fertility_year,
+                f"one of {data.fertility_years()}",
+            )
+        if self.housing.exit_condition > self.housing.habitable_condition:
+            raise ConfigError(
+                "housing.exit_condition",
+                self.housing.exit_condition,
+                f"at most housing.habitable_condition ({self.housing.habitable_condition})",
+            )
+        if self.housing.price_floor > self.housing.price_cap:
+            raise ConfigError(
+                "housing.price_floor",
+                self.housing.price_floor,
+                f"at most housing.price_cap ({self.housing.price_cap})",
+            )
+        stages = {s.name for s in LifeStage}
+        for stage, weights in self.qol.weights.items():
+            if stage not in stages:
+                raise ConfigError(
+                    f"qol.weights.{stage}", stage, f"a life stage: {', '.join(sorted(stages))}"
+                )
+            for component, weight in weights.items():
+                if component not in QOL_COMPONENT_NAMES:
+                    raise ConfigError(
+                        f"qol.weights.{stage}.{component}",
+                        component,
+                        f"a QoL component: {', '.join(QOL_COMPONENT_NAMES)}",
+                    )
+                if not (isinstance(weight, int | float) and weight >= 0):
+                    raise ConfigError(f"qol.weights.{stage}.{component}", weight, "a weight >= 0")
+            if sum(weights.values()) <= 0:
+                raise ConfigError(
+                    f"qol.weights.{stage}", dict(weights), "at least one positive weight"
+                )
+        missing = stages - set(self.qol.weights)
+        if missing:
+            raise ConfigError(
+                "qol.weights",
+                sorted(self.qol.weights),
+                f"weights for every life stage; missing {', '.join(sorted(missing))}",
+            )
+
+
+def default_town() -> TownConfig:
+    """The built-in peripheral town (configs/town/peripheral.yaml)."""
+    from sim.town import builtin_town  # here, not at the top: sim.town imports this module
+
+    return builtin_town("peripheral")
+
+
+def validate(node: Any, path: str = "") -> None:
+    """Check every field of a config tree against its declared range, then cross-field rules.
+
+    Raises:
+        ConfigError: naming the first offending field by its dotted path.
+    """
+    for f in fields(node):
+        value = getattr(node, f.name)
+        here = f"{path}.{f.name}" if path else f.name
+        if is_dataclass(value):
+            validate(value, here)
+            continue
+        if isinstance(value, list) and value and is_dataclass(value[0]):
+            for i, item in enumerate(value):
+                validate(item, f"{here}[{i}]")
+            continue
+        _check_range(f.metadata, here, value)
+    check = getattr(node, "check", None)
+    if check is not None:
+        check(path)
+
+
+def _check_range(meta: Any, path: str, value: Any) -> None:
+    low, high = meta.get("min"), meta.get("max")
+    if low is None and high is None:
+        return
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise ConfigError(path, value, "a number")
+    exclusive = meta.get("exclusive_min", False)
+    too_low = low is not None and (value <= low if exclusive else value < low)
+    too_high = high is not None and value > high
+    if too_low or too_high:
+        parts = []
+        if low is not None:
+            parts.append(f"{'>' if exclusive else '>='} {low}")
+        if high is not None:
+            parts.append(f"<= {high}")
+        raise ConfigError(path, value, "a value " + " and ".join(parts))
+
+
+def parameter_table(node: Any = None, path: str = "") -> list[dict[str, Any]]:
+    """Every scalar parameter with its default, unit, range and source (for docs/ODD.md)."""
+    if node is None:
+        node = Config.__new__(Config)
+        for f in fields(Config):
+            setattr(
+                node, f.name, f.default_factory() if f.default_factory is not MISSING else f.default
+            )
+    rows = []
+    for f in fields(node):
+        value = getattr(node, f.name)
+        here = f"{path}.{f.name}" if path else f.name
+        if here.startswith("town") or here.startswith("output"):
+            continue  # town values are inputs per archetype; output is not a model parameter
+        if is_dataclass(value):
+            rows.extend(parameter_table(value, here))
+            continue
+        meta = f.metadata
+        shown = value.value if isinstance(value, enum.Enum) else value
+        allowed = []
+        if meta.get("min") is not None:
+            allowed.append(f"{'>' if meta.get('exclusive_min') else '>='} {meta['min']}")
+        if meta.get("max") is not None:
+            allowed.append(f"<= {meta['max']}")
+        rows.append(
+            {
+                "parameter": here,
+                "default": shown,
+                "unit": meta.get("unit", ""),
+                "allowed": ", ".join(allowed),
+                "source": meta.get("source", ""),
+                "meaning": meta.get("doc", ""),
+            }
+        )
+    return rows
+
+
+def markdown_table() -> str:
+    """The parameter table as Markdown (docs/ODD.md section 7)."""
+    rows = parameter_table()
+    lines = [
+        "| parameter | default | unit | allowed | meaning | source / status |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        default = r["default"]
+        if isinstance(default, dict):
+            default = "see `sim/config.py`"
+        lines.append(
+            f"| `{r['parameter']}` | {default} | {r['unit']} | {r['allowed']} | {r['meaning']} | {r['source']} |"
+        )
+    return "\n".join(lines)
+
+
+ODD_TABLE_START = "<!-- parameter-table:start (generated by: python -m sim.config --write-odd) -->"
+ODD_TABLE_END = "<!-- parameter-table:end -->"
+
+
+def write_odd_table(path: str = "docs/ODD.md") -> None:
+    """Replace the parameter table in docs/ODD.md with the one generated from this module."""
+    from pathlib import Path
+
+    doc = Path(path)
+    text = doc.read_text(encoding="utf-8")
+    start, end = text.index(ODD_TABLE_START), text.index(ODD_TABLE_END)
+    doc.write_text(
+        text[: start + len(ODD_TABLE_START)] + "\n" + markdown_table() + "\n" + text[end:],
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--write-odd" in sys.argv:
+        write_odd_table()
+    else:
+        print(markdown_table())

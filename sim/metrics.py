@@ -1,0 +1,384 @@
+"""What is observed each year: flows counted during the year and named pure reporters.
+
+``REPORTERS`` maps each column of ``metrics.parquet`` to a function of the model (no lambdas,
+so models and recorders pickle). Year 0 is the initial state, with zero flows. The column
+names are a contract: later capabilities add columns, never rename them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim import data
+from sim.config import LifeStage
+from sim.migration import qol_gaps
+from sim.population import Origin, Role
+
+if TYPE_CHECKING:
+    from sim.model import TownModel
+
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("under_18", 0, 17),
+    ("18_24", 18, 24),
+    ("25_29", 25, 29),
+    ("30_49", 30, 49),
+    ("50_64", 50, 64),
+    ("65_plus", 65, 10_000),
+)
+"""Age bands of the migration columns."""
+
+_BAND_EDGES = np.array([b[1] for b in AGE_BANDS[1:]])
+
+
+def band_index(age: np.ndarray) -> np.ndarray:
+    """Index into AGE_BANDS for each age."""
+    return np.searchsorted(_BAND_EDGES, age, side="right")
+
+
+def _count_by_sex_age(sex: np.ndarray, age: np.ndarray) -> np.ndarray:
+    size = data.MAX_AGE + 1
+    return np.bincount(sex * size + age, minlength=2 * size).reshape(2, size)
+
+
+@dataclass
+class YearFlows:
+    """Counts of what happened during one simulated year."""
+
+    births: int = 0
+    deaths: int = 0
+    in_by_band: np.ndarray = field(default_factory=lambda: np.zeros(len(AGE_BANDS), dtype=np.int64))
+    out_by_band: np.ndarray = field(
+        default_factory=lambda: np.zeros(len(AGE_BANDS), dtype=np.int64)
+    )
+    in_by_origin: dict[str, int] = field(default_factory=dict)
+    out_engagement: float = 0.0
+    couples_formed: int = 0
+    separations: int = 0
+    new_households: int = 0
+    blocked_household_formations: int = 0
+    arrivals_blocked: int = 0
+    dwellings_built: int = 0
+    dwellings_demolished: int = 0
+    attractiveness: dict[str, float] = field(default_factory=dict)
+    proximity: float = 1.0
+    # Exposures for checking the demography against its inputs (tests, calibration).
+    exposure: np.ndarray = field(default_factory=lambda: np.zeros((2, data.MAX_AGE + 1)))
+    deaths_by_age: np.ndarray = field(default_factory=lambda: np.zeros((2, data.MAX_AGE + 1)))
+    women_by_age: np.ndarray = field(default_factory=lambda: np.zeros(data.MAX_AGE + 1))
+    births_by_mother_age: np.ndarray = field(default_factory=lambda: np.zeros(data.MAX_AGE + 1))
+
+    @property
+    def in_migrants(self) -> int:
+        return int(self.in_by_band.sum())
+
+    @property
+    def out_migrants(self) -> int:
+        return int(self.out_by_band.sum())
+
+    def note_exposure(self, sex: np.ndarray, age: np.ndarray) -> None:
+        self.exposure += _count_by_sex_age(sex, age)
+
+    def note_deaths(self, sex: np.ndarray, age: np.ndarray) -> None:
+        self.deaths_by_age += _count_by_sex_age(sex, age)
+        self.deaths += int(sex.size)
+
+    def note_fertility_exposure(self, women_age: np.ndarray, mother_age: np.ndarray) -> None:
+        self.women_by_age += np.bincount(women_age, minlength=data.MAX_AGE + 1)[: data.MAX_AGE + 1]
+        self.births_by_mother_age += np.bincount(mother_age, minlength=data.MAX_AGE + 1)[
+            : data.MAX_AGE + 1
+        ]
+
+    def note_out(self, ages: np.ndarray) -> None:
+        self.out_by_band += np.bincount(band_index(ages), minlength=len(AGE_BANDS))
+
+    def note_in(self, ages: np.ndarray, origin: Origin) -> None:
+        self.in_by_band += np.bincount(band_index(ages), minlength=len(AGE_BANDS))
+        self.in_by_origin[origin.name] = self.in_by_origin.get(origin.name, 0) + int(ages.size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporters: each a named pure function of the model
+# ---------------------------------------------------------------------------------------------
+
+
+def _alive(model: TownModel) -> np.ndarray:
+    return model.population.alive_rows
+
+
+def year(model: TownModel) -> int:
+    return int(model.time)
+
+
+def population(model: TownModel) -> int:
+    return model.population.size
+
+
+def households(model: TownModel) -> int:
+    return int((model.population.household_sizes() > 0).sum())
+
+
+def mean_household_size(model: TownModel) -> float:
+    sizes = model.population.household_sizes()
+    sizes = sizes[sizes > 0]
+    return float(sizes.mean()) if sizes.size else 0.0
+
+
+def single_person_household_share(model: TownModel) -> float:
+    sizes = model.population.household_sizes()
+    sizes = sizes[sizes > 0]
+    return float((sizes == 1).mean()) if sizes.size else 0.0
+
+
+def share_18_24_with_parents(model: TownModel) -> float:
+    p = model.population.people
+    rows = _alive(model)
+    young = rows[(p.age[rows] >= 18) & (p.age[rows] <= 24)]
+    return float((p.role[young] == Role.child).mean()) if young.size else 0.0
+
+
+def births(model: TownModel) -> int:
+    return model.flows.births
+
+
+def deaths(model: TownModel) -> int:
+    return model.flows.deaths
+
+
+def in_migrants(model: TownModel) -> int:
+    return model.flows.in_migrants
+
+
+def out_migrants(model: TownModel) -> int:
+    return model.flows.out_migrants
+
+
+def net_migration(model: TownModel) -> int:
+    return model.flows.in_migrants - model.flows.out_migrants
+
+
+def band_flow(kind: str, index: int, model: TownModel) -> int:
+    """In-, out- or net migration of age band ``index`` this year (use with functools.partial)."""
+    flows = model.flows
+    if kind == "in":
+        return int(flows.in_by_band[index])
+    if kind == "out":
+        return int(flows.out_by_band[index])
+    return int(flows.in_by_band[index] - flows.out_by_band[index])
+
+
+def mean_age(model: TownModel) -> float:
+    rows = _alive(model)
+    return float(model.population.people.age[rows].mean()) if rows.size else float("nan")
+
+
+def median_age(model: TownModel) -> float:
+    rows = _alive(model)
+    return float(np.median(model.population.people.age[rows])) if rows.size else float("nan")
+
+
+def share_under_18(model: TownModel) -> float:
+    rows = _alive(model)
+    return float((model.population.people.age[rows] < 18).mean()) if rows.size else 0.0
+
+
+def share_65_plus(model: TownModel) -> float:
+    rows = _alive(model)
+    return float((model.population.people.age[rows] >= 65).mean()) if rows.size else 0.0
+
+
+def women_per_100_men_18_29(model: TownModel) -> float:
+    p = model.population.people
+    rows = _alive(model)
+    young = rows[(p.age[rows] >= 18) & (p.age[rows] <= 29)]
+    men = int((~p.female[young]).sum())
+    return float(100.0 * p.female[young].sum() / men) if men else float("nan")
+
+
+def dwellings(model: TownModel) -> int:
+    return int(model.population.dwellings.in_stock.sum())
+
+
+def vacancy_rate(model: TownModel) -> float:
+    d = model.population.dwellings
+    stock = int(d.in_stock.sum())
+    return float((d.in_stock & (d.household < 0)).sum() / stock) if stock else 0.0
+
+
+def habitable_vacancy_rate(model: TownModel) -> float:
+    return model.housing.habitable_vacancy_rate()
+
+
+def dwellings_built(model: TownModel) -> int:
+    return model.flows.dwellings_built
+
+
+def dwellings_demolished(model: TownModel) -> int:
+    return model.flows.dwellings_demolished
+
+
+def price_index_mean(model: TownModel) -> float:
+    homes = model.town.home_places
+    stock, _, _ = model.housing.stock_by_place()
+    weights = stock[homes]
+    prices = model.housing.price_index[homes]
+    return float(np.average(prices, weights=weights)) if weights.sum() else float(prices.mean())
+
+
+def qol_mean(model: TownModel) -> float:
+    rows = _alive(model)
+    return float(np.mean(model.qol[rows])) if rows.size else float("nan")
+
+
+def qol_gap_mean(model: TownModel) -> float:
+    """Mean of (best alternative QoL - own QoL) over residents: the pressure to leave."""
+    rows = _alive(model)
+    return float(np.mean(qol_gaps(model)[rows])) if rows.size else float("nan")
+
+
+def _stage_counts(model: TownModel) -> np.ndarray:
+    rows = _alive(model)
+    return np.bincount(model.population.people.stage[rows], minlength=len(LifeStage))
+
+
+_WORKERS = [LifeStage.local_worker, LifeStage.commuter, LifeStage.remote_worker]
+
+
+def _worker_share(model: TownModel, stage: LifeStage) -> float:
+    counts = _stage_counts(model)
+    workers = counts[_WORKERS].sum()
+    return float(counts[stage] / workers) if workers else 0.0
+
+
+def commuter_share(model: TownModel) -> float:
+    """Share of employed residents whose job is outside the town."""
+    return _worker_share(model, LifeStage.commuter)
+
+
+def remote_worker_share(model: TownModel) -> float:
+    """Share of employed residents who work mostly from home for a distant employer."""
+    return _worker_share(model, LifeStage.remote_worker)
+
+
+def car_access_share_adults(model: TownModel) -> float:
+    p = model.population.people
+    rows = _alive(model)
+    adults = rows[p.age[rows] >= 18]
+    return float(p.has_car[adults].mean()) if adults.size else 0.0
+
+
+def alumni_pool(model: TownModel) -> int:
+    """Young leavers who grew up here and may come back."""
+    return len(model.alumni)
+
+
+def arrivals_blocked(model: TownModel) -> int:
+    """Arriving households that found no free habitable dwelling."""
+    return model.flows.arrivals_blocked
+
+
+def arrivals_of_type(origin: Origin, model: TownModel) -> int:
+    """Newcomers of one type this year (use with functools.partial)."""
+    return int(model.flows.in_by_origin.get(origin.name, 0))
+
+
+REPORTERS: dict[str, Callable[[TownModel], Any]] = {
+    "year": year,
+    "population": population,
+    "households": households,
+    "births": births,
+    "deaths": deaths,
+    "in_migrants": in_migrants,
+    "out_migrants": out_migrants,
+    "net_migration": net_migration,
+    **{
+        f"net_migration_{name}": partial(band_flow, "net", i)
+        for i, (name, _, _) in enumerate(AGE_BANDS)
+    },
+    "mean_age": mean_age,
+    "median_age": median_age,
+    "share_under_18": share_under_18,
+    "share_65_plus": share_65_plus,
+    "women_per_100_men_18_29": women_per_100_men_18_29,
+    "dwellings": dwellings,
+    "vacancy_rate": vacancy_rate,
+    "qol_mean": qol_mean,
+    # Beyond the minimum contract:
+    **{
+        f"in_migrants_{name}": partial(band_flow, "in", i)
+        for i, (name, _, _) in enumerate(AGE_BANDS)
+    },
+    **{
+        f"out_migrants_{name}": partial(band_flow, "out", i)
+        for i, (name, _, _) in enumerate(AGE_BANDS)
+    },
+    **{
+        f"in_migrants_{o.name}": partial(arrivals_of_type, o)
+        for o in (
+            Origin.family,
+            Origin.young_adult,
+            Origin.retiree,
+            Origin.remote_worker,
+            Origin.returnee,
+        )
+    },
+    "mean_household_size": mean_household_size,
+    "single_person_household_share": single_person_household_share,
+    "share_18_24_with_parents": share_18_24_with_parents,
+    "habitable_vacancy_rate": habitable_vacancy_rate,
+    "dwellings_built": dwellings_built,
+    "dwellings_demolished": dwellings_demolished,
+    "price_index_mean": price_index_mean,
+    "qol_gap_mean": qol_gap_mean,
+    "commuter_share": commuter_share,
+    "remote_worker_share": remote_worker_share,
+    "car_access_share_adults": car_access_share_adults,
+    "alumni_pool": alumni_pool,
+    "arrivals_blocked": arrivals_blocked,
+}
+
+POPULATION_BAND_WIDTH = 5
+
+
+class Recorder:
+    """Collects one metrics row and the age-sex counts per year (own vectorised recorder)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.pyramid: list[np.ndarray] = []
+
+    def record(self, model: TownModel) -> None:
+        self.rows.append({name: reporter(model) for name, reporter in REPORTERS.items()})
+        p = model.population.people
+        rows = model.population.alive_rows
+        band = np.minimum(
+            p.age[rows] // POPULATION_BAND_WIDTH, data.MAX_AGE // POPULATION_BAND_WIDTH
+        )
+        n_bands = data.MAX_AGE // POPULATION_BAND_WIDTH + 1
+        counts = np.bincount(band * 2 + p.female[rows], minlength=2 * n_bands)
+        self.pyramid.append(counts)
+
+    def metrics(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows)
+
+    def population_table(self) -> pd.DataFrame:
+        n_bands = data.MAX_AGE // POPULATION_BAND_WIDTH + 1
+        labels = [
+            f"{b * POPULATION_BAND_WIDTH}-{b * POPULATION_BAND_WIDTH + POPULATION_BAND_WIDTH - 1}"
+            for b in range(n_bands - 1)
+        ]
+        labels.append(f"{(n_bands - 1) * POPULATION_BAND_WIDTH}+")
+        records = []
+        for year_index, counts in enumerate(self.pyramid):
+            year_value = self.rows[year_index]["year"]
+            for b in range(n_bands):
+                for sex_index, sex in enumerate(("male", "female")):
+                    records.append((year_value, labels[b], sex, int(counts[b * 2 + sex_index])))
+        frame = pd.DataFrame(records, columns=["year", "age_band", "sex", "count"])
+        frame["age_band"] = pd.Categorical(frame["age_band"], categories=labels, ordered=True)
+        return frame

@@ -1,0 +1,457 @@
+"""Migration: who leaves the town, who comes back, and which newcomers arrive.
+
+Out-migration (ODD §7.4). Deciding units are households (decided by their oldest adult, all
+members move together) and adult children living with their parents (alone). A unit's yearly
+rate is the German gross-mobility rate of the decider's age band, multiplied by
+
+- ``female_youth_factor`` for women 18–29,
+- exp(s (gap - reference)): the gap is the best alternative's quality of life minus the
+  unit's own (mean over its members), scored by the same function (sim/accessibility.py),
+- exp(-e (attachment - reference)), attachment = 1 - 0.5^(years in town / half-life),
+- exp(-e (members moving along - 1)) for the partner and children who would move too,
+- exp(-e (local ties share - reference)) and exp(e (engagement - mean)).
+
+Every multiplier is 1 for a reference resident (a couple, long in town, with typical ties and
+the reference gap), who therefore moves at the German rate of their age band.
+
+Young people in training or study (18–21) may also move to study, more likely the further the
+nearest university is. Young leavers who grew up here join an "alumni" pool and may return.
+
+In-migration: newcomer households of each type arrive in numbers proportional to the town's
+population, its proximity to the destinations' labour markets ((potential / reference)^e,
+see :func:`proximity_potential`), exp(s (reference - gap for that type)), and v / (v + half)
+of the habitable vacancy v. No rule refers to a particular town: archetypes differ only through places,
+distances and starting population.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.accessibility import place_qol_for_stage
+from sim.config import LifeStage
+from sim.population import Origin, Role
+from sim.synthesis import build_ties, draw_car_access, draw_engagement
+from sim.town import CAR
+from sim.work import update_work
+
+if TYPE_CHECKING:
+    from sim.model import TownModel
+
+ALUMNI_MAX_AGE = 45
+RETURN_AGES = (24, 40)
+EDUCATION_AGES = (18, 21)
+EDUCATION_SIGMOID_MINUTES = 10.0
+
+
+@dataclass
+class AlumniPool:
+    """People who grew up in the town and left young; they may come back (returnees)."""
+
+    age: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
+    female: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+
+    def add(self, age: np.ndarray, female: np.ndarray) -> None:
+        self.age = np.concatenate([self.age, age.astype(np.int16)])
+        self.female = np.concatenate([self.female, female.astype(bool)])
+
+    def age_one_year(self) -> None:
+        self.age = self.age + 1
+        keep = self.age <= ALUMNI_MAX_AGE
+        self.age, self.female = self.age[keep], self.female[keep]
+
+    def take(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keep = np.ones(self.age.size, dtype=bool)
+        keep[index] = False
+        taken = self.age[index], self.female[index]
+        self.age, self.female = self.age[keep], self.female[keep]
+        return taken
+
+    def __len__(self) -> int:
+        return int(self.age.size)
+
+
+def base_rate(model: TownModel, age: np.ndarray) -> np.ndarray:
+    """German gross out-migration rate by age (bpb Sozialbericht 2024): 0 below 18."""
+    m = model.config.migration
+    rate = np.zeros(age.shape)
+    rate[(age >= 18) & (age < 25)] = m.rate_18_24
+    rate[(age >= 25) & (age < 30)] = m.rate_25_29
+    rate[(age >= 30) & (age < 50)] = m.rate_30_49
+    rate[age >= 50] = m.rate_50_plus
+    return rate
+
+
+def qol_gaps(model: TownModel) -> np.ndarray:
+    """Per people row: best alternative QoL minus own QoL (NaN for rows not in town)."""
+    p = model.population.people
+    mode = np.where(p.has_car, 0, 1)
+    return model.alternative_qol[p.stage.astype(np.int64), mode] - model.qol
+
+
+def out_migration(model: TownModel) -> None:
+    """Households and adult children decide whether to leave; leavers are removed."""
+    pop = model.population
+    p = pop.people
+    m = model.config.migration
+    rng = model.rng
+    rows = pop.alive_rows
+    if rows.size == 0:
+        return
+    gap = qol_gaps(model)
+    n_hh = len(pop.households)
+    sizes = np.bincount(p.household[rows], minlength=n_hh)
+    hh_gap = np.bincount(p.household[rows], weights=gap[rows], minlength=n_hh) / np.maximum(
+        sizes, 1
+    )
+
+    adults = rows[p.role[rows] == Role.adult]
+    # Decider of a household: its oldest adult under 65, else its oldest adult (a widowed
+    # grandparent living with the family does not decide for it).
+    age_key = np.where(p.age[adults] >= 65, 0, 256) + np.minimum(p.age[adults], 255)
+    adults = adults[np.argsort(p.household[adults].astype(np.int64) * 1024 + (1023 - age_key))]
+    first = np.concatenate([[True], p.household[adults][1:] != p.household[adults][:-1]])
+    deciders = adults[first]
+    adult_children = rows[(p.role[rows] == Role.child) & (p.age[rows] >= 18)]
+
+    # Members who would move along with a household: everyone except adult children.
+    along = np.bincount(
+        p.household[rows], weights=(p.role[rows] == Role.adult) | (p.age[rows] < 18), minlength=n_hh
+    )
+
+    units = np.concatenate([deciders, adult_children])
+    is_household = np.arange(units.size) < deciders.size
+    unit_gap = np.where(is_household, hh_gap[p.household[units]], gap[units])
+    extra = np.where(
+        is_household, np.minimum(along[p.household[units]] - 1, 3), 1
+    )  # adult children: neutral
+    rate = unit_rates(model, units, unit_gap, extra)
+
+    # Education migration: 18–21-year-olds in training or study, if the university is far.
+    age = p.age[units]
+    in_education = (
+        (p.stage[units] == LifeStage.student)
+        & (age >= EDUCATION_AGES[0])
+        & (age <= EDUCATION_AGES[1])
+    )
+    mode = np.where(p.has_car[units], 0, 1)
+    uni_minutes = model.university_minutes[mode, pop.person_place(units)]
+    far = 1.0 / (
+        1.0 + np.exp(-(uni_minutes - m.education_commute_limit_minutes) / EDUCATION_SIGMOID_MINUTES)
+    )
+    rate = rate + np.where(in_education, m.education_hazard * far, 0.0)
+
+    leaves = rng.random(units.size) < 1.0 - np.exp(-rate)
+    leaving = np.zeros(n_hh, dtype=bool)
+    leaving[p.household[units[leaves & is_household]]] = True
+    movers = np.concatenate(
+        [
+            rows[leaving[p.household[rows]] & ((p.role[rows] == Role.adult) | (p.age[rows] < 18))],
+            units[leaves & ~is_household],
+        ]
+    )
+    movers = np.unique(movers)
+    if movers.size == 0:
+        return
+    grew_up_here = (p.years_in_town[movers] >= 10) & (p.age[movers] >= 18) & (p.age[movers] < 30)
+    model.alumni.add(p.age[movers[grew_up_here]], p.female[movers[grew_up_here]])
+    model.flows.note_out(p.age[movers])
+    model.flows.out_engagement += float(p.engagement[movers].sum())
+    pop.remove_people(movers)
+
+
+def unit_rates(
+    model: TownModel, units: np.ndarray, gap: np.ndarray, extra_members: np.ndarray
+) -> np.ndarray:
+    """Yearly out-migration rate (not yet a probability) of deciding units."""
+    p = model.population.people
+    m = model.config.migration
+    age = p.age[units]
+    rate = base_rate(model, age)
+    young_women = p.female[units] & (age >= 18) & (age < 30)
+    rate = np.where(young_women, rate * m.female_youth_factor, rate)
+    attachment = 1.0 - np.power(0.5, p.years_in_town[units] / m.attachment_halflife_years)
+    _, local_ties = model.tie_counts
+    k = max(model.config.social.neighbour_ties, 1)
+    ties_share = local_ties[units] / (local_ties[units] + k)
+    log_multiplier = (
+        m.qol_gap_sensitivity * (gap - m.qol_gap_reference)
+        - m.attachment_effect * (attachment - m.attachment_reference)
+        - m.household_tie_effect * (extra_members - 1)
+        - m.social_tie_effect * (ties_share - m.social_tie_reference)
+        + m.engagement_effect * (p.engagement[units] - model.config.social.engagement_mean)
+    )
+    return rate * np.exp(log_multiplier)
+
+
+# ---------------------------------------------------------------------------------------------
+# In-migration
+# ---------------------------------------------------------------------------------------------
+
+NEWCOMER_STAGES: dict[Origin, tuple[LifeStage, ...]] = {
+    Origin.family: (LifeStage.commuter, LifeStage.commuter, LifeStage.child),
+    Origin.young_adult: (LifeStage.local_worker,),
+    Origin.retiree: (LifeStage.retired,),
+    Origin.remote_worker: (LifeStage.remote_worker,),
+    Origin.returnee: (LifeStage.commuter,),
+}
+"""Whose quality of life a newcomer household of each type weighs (assumption, ODD §7.4)."""
+
+MEAN_SIZE = {
+    Origin.family: 3.7,
+    Origin.young_adult: 1.35,
+    Origin.retiree: 1.6,
+    Origin.remote_worker: 2.0,
+}
+"""Mean persons per arriving household, as composed by ``_compose`` (used to turn expected
+persons into households)."""
+
+
+def attractiveness(model: TownModel, origin: Origin, weights: np.ndarray) -> float:
+    """Town QoL minus best alternative QoL for a newcomer type, averaged over its members.
+
+    Town QoL is averaged over places with ``weights`` (free habitable dwellings).
+    """
+    if weights.sum() <= 0:
+        return -np.inf
+    values = []
+    for stage in NEWCOMER_STAGES[origin]:
+        here = place_qol_for_stage(model, stage, CAR)
+        values.append(np.average(here, weights=weights) - model.alternative_qol[stage, CAR])
+    return float(np.mean(values))
+
+
+def proximity_potential(model: TownModel) -> float:
+    """Gravity potential of the town for movers: sum of jobs^0.5 x exp(-minutes / scale).
+
+    Summed over the destinations (regional centre, metropolis), car minutes from the town
+    centre. Most migrants move a short distance, so a town near a large labour market has
+    more potential newcomers (issue #2: arrivals depend on travel time to the metropolis and
+    the regional centre).
+    """
+    town = model.town
+    dest = np.flatnonzero(town.is_destination)
+    minutes = town.minutes[CAR, town.centre, dest]
+    mass = np.power(town.jobs[dest], 0.5)
+    return float(np.sum(mass * np.exp(-minutes / model.config.migration.proximity_scale_minutes)))
+
+
+def in_migration(model: TownModel) -> None:
+    """Returnees from the alumni pool and newcomer households of each type arrive."""
+    pop = model.population
+    m = model.config.migration
+    rng = model.rng
+    _, _, habitable = model.housing.stock_by_place()
+    homes_only = np.zeros(model.town.n_places)
+    homes_only[model.town.home_places] = habitable[model.town.home_places]
+    vacancy = model.housing.habitable_vacancy_rate()
+    housing_factor = vacancy / (vacancy + m.housing_half_vacancy)
+    population = pop.size
+    proximity = (proximity_potential(model) / m.proximity_reference) ** m.proximity_elasticity
+    model.flows.proximity = proximity
+    broadband = (
+        float(np.average(model.town.broadband, weights=homes_only)) if homes_only.sum() > 0 else 0.0
+    )
+
+    arrivals: list[tuple[Origin, int]] = []
+    rates = {
+        Origin.family: m.in_rate_family,
+        Origin.young_adult: m.in_rate_young_adult,
+        Origin.retiree: m.in_rate_retiree,
+        Origin.remote_worker: m.in_rate_remote_worker * broadband,
+    }
+    for origin, rate in rates.items():
+        gain = attractiveness(model, origin, homes_only)
+        model.flows.attractiveness[origin.name] = gain
+        expected = (
+            rate
+            * population
+            * proximity
+            * np.exp(m.attractiveness_sensitivity * (gain + m.qol_gap_reference))
+            * housing_factor
+        )
+        arrivals.append((origin, int(rng.poisson(expected / MEAN_SIZE[origin]))))
+
+    # Returnees: pool members of returning age, with the same attractiveness response.
+    gain = attractiveness(model, Origin.returnee, homes_only)
+    model.flows.attractiveness[Origin.returnee.name] = gain
+    eligible = np.flatnonzero(
+        (model.alumni.age >= RETURN_AGES[0]) & (model.alumni.age <= RETURN_AGES[1])
+    )
+    p_return = 1.0 - np.exp(
+        -m.return_hazard
+        * np.exp(m.attractiveness_sensitivity * (gain + m.qol_gap_reference))
+        * housing_factor
+    )
+    returning = eligible[rng.random(eligible.size) < p_return]
+
+    # Interleave types so a shortage of dwellings does not favour the first type.
+    queue = [origin for origin, n in arrivals for _ in range(n)] + [
+        Origin.returnee
+    ] * returning.size
+    order = rng.permutation(len(queue))
+    queue = [queue[i] for i in order]
+    if not queue:
+        return
+    weights = np.exp(
+        m.attractiveness_sensitivity * place_qol_for_stage(model, LifeStage.commuter, CAR)
+    )
+    dwellings = model.housing.allocate(len(queue), place_weights=weights)
+    model.flows.arrivals_blocked += int((dwellings < 0).sum())
+    served = np.array([int(o) for o in queue], dtype=np.int64)
+    served[dwellings < 0] = -1
+    groups = []
+    for origin in (*rates.keys(), Origin.returnee):
+        slots = np.flatnonzero(served == int(origin))
+        if slots.size:
+            returnees = (
+                model.alumni.take(returning[: slots.size]) if origin is Origin.returnee else None
+            )
+            groups.append((origin, dwellings[slots], returnees))
+    _settle(model, groups)
+
+
+def _compose(
+    model: TownModel, origin: Origin, n: int, returnees: tuple[np.ndarray, np.ndarray] | None
+) -> dict[str, np.ndarray]:
+    """Members of ``n`` arriving households: household number, age, sex, role, partner."""
+    rng = model.rng
+    if origin is Origin.family:
+        couple = np.ones(n, dtype=bool)
+        first_age = np.clip(rng.normal(38, 5, n), 27, 52)
+        first_female = np.zeros(n, dtype=bool)
+        kids = 1 + rng.binomial(2, 0.35, n)
+    elif origin is Origin.young_adult:
+        couple = rng.random(n) < 0.35
+        first_age = rng.uniform(23, 36, n)
+        first_female = rng.random(n) < 0.5
+        kids = np.zeros(n, dtype=np.int64)
+    elif origin is Origin.retiree:
+        couple = rng.random(n) < 0.6
+        first_age = np.clip(rng.normal(64, 5, n), 55, 85)  # retirement and pre-retirement movers
+        first_female = rng.random(n) < 0.5
+        kids = np.zeros(n, dtype=np.int64)
+    elif origin is Origin.remote_worker:
+        couple = rng.random(n) < 0.6
+        first_age = rng.uniform(27, 46, n)
+        first_female = rng.random(n) < 0.5
+        kids = np.where(couple & (rng.random(n) < 0.4), 1 + rng.binomial(1, 0.5, n), 0)
+    else:  # returnee
+        ages, female = returnees
+        couple = rng.random(n) < 0.5
+        first_age = ages.astype(float)
+        first_female = female
+        kids = np.where(
+            couple & (first_age >= 28) & (rng.random(n) < 0.5), 1 + rng.binomial(1, 0.5, n), 0
+        )
+    first_age = np.floor(first_age).astype(np.int64)
+    second_age = np.maximum(
+        18,
+        first_age + np.where(first_female, 2, -2) + np.round(rng.normal(0, 2, n)).astype(np.int64),
+    )
+    mother_age = np.where(first_female, first_age, second_age)
+
+    size = 1 + couple + kids
+    hh = np.repeat(np.arange(n), size)
+    position = np.arange(hh.size) - np.repeat(np.cumsum(size) - size, size)
+    age = np.where(
+        position == 0, first_age[hh], np.where((position == 1) & couple[hh], second_age[hh], 0)
+    )
+    female = np.where(
+        position == 0,
+        first_female[hh],
+        np.where((position == 1) & couple[hh], ~first_female[hh], rng.random(hh.size) < 0.487),
+    )
+    is_kid = position >= 1 + couple[hh]
+    max_kid_age = np.clip(mother_age[hh] - 20, 0, 15)
+    age = np.where(is_kid, np.floor(rng.random(hh.size) * (max_kid_age + 1)), age).astype(np.int16)
+    role = np.where(is_kid, Role.child, Role.adult).astype(np.int8)
+    first_index = np.cumsum(size) - size
+    partner = np.full(hh.size, -1, dtype=np.int64)
+    couple_hh = np.flatnonzero(couple)
+    partner[first_index[couple_hh]] = first_index[couple_hh] + 1
+    partner[first_index[couple_hh] + 1] = first_index[couple_hh]
+    origin_col = np.full(hh.size, int(origin), dtype=np.int8)
+    if origin is Origin.returnee:
+        origin_col[position > 0] = Origin.partner
+    return {
+        "household": hh,
+        "age": age,
+        "female": female,
+        "role": role,
+        "partner": partner,
+        "origin": origin_col,
+        "is_kid": is_kid,
+        "position": position,
+    }
+
+
+def _settle(
+    model: TownModel, groups: list[tuple[Origin, np.ndarray, tuple[np.ndarray, np.ndarray] | None]]
+) -> None:
+    """Create the arriving households of all types in their dwellings, in one batch."""
+    pop = model.population
+    if not groups:
+        return
+    columns: dict[str, list[np.ndarray]] = {
+        k: []
+        for k in (
+            "household",
+            "age",
+            "female",
+            "role",
+            "partner",
+            "origin",
+            "years",
+            "remote",
+            "dwellings",
+        )
+    }
+    n_households = n_people = 0
+    for origin, dwellings, returnees in groups:
+        comp = _compose(model, origin, dwellings.size, returnees)
+        columns["household"].append(comp["household"] + n_households)
+        columns["partner"].append(np.where(comp["partner"] >= 0, comp["partner"] + n_people, -1))
+        for key in ("age", "female", "role", "origin"):
+            columns[key].append(comp[key])
+        first = comp["position"] == 0
+        columns["years"].append(
+            np.where(first, 18, 0) if origin is Origin.returnee else np.zeros(first.size)
+        )  # returnees grew up here
+        columns["remote"].append(
+            first if origin is Origin.remote_worker else np.zeros(first.size, dtype=bool)
+        )
+        columns["dwellings"].append(dwellings)
+        n_households += dwellings.size
+        n_people += comp["age"].size
+    merged = {k: np.concatenate(v) for k, v in columns.items()}
+    dwellings = merged["dwellings"]
+    hh = pop.new_households(pop.dwellings.place[dwellings], dwellings)
+    base = len(pop.people)
+    age = merged["age"]
+    rows = pop.add_people(
+        age.size,
+        age=age,
+        female=merged["female"],
+        household=hh[merged["household"]],
+        role=merged["role"],
+        partner=np.where(merged["partner"] >= 0, merged["partner"] + base, -1),
+        has_car=draw_car_access(model, age),
+        engagement=draw_engagement(model, age.size),
+        years_in_town=merged["years"],
+        origin=merged["origin"],
+    )
+    update_work(model, rows)
+    # Remote workers keep their job at the metropolis and work from home (issue #2 newcomer type).
+    workers = rows[merged["remote"] & (age >= 18) & (age < model.config.work.retirement_age)]
+    pop.people.stage[workers] = LifeStage.remote_worker
+    pop.people.job_place[workers] = max(model.town.metropolis, 0)
+    build_ties(model, rows)
+    for origin, _, _ in groups:
+        members = merged["origin"] == int(origin)
+        if origin is Origin.returnee:  # with the partners and children who came along
+            members |= merged["origin"] == int(Origin.partner)
+        model.flows.note_in(age[members], origin)

@@ -1,0 +1,308 @@
+"""The region network: places, links, travel times by mode, and a planner's own-town file.
+
+A :class:`Town` is built once from a :class:`~sim.config.TownConfig`. It holds per-place arrays
+(index = place number) and two all-pairs travel-time matrices, by car and without a car (bus
+where a line runs, otherwise walking), so every later computation is array indexing. Travel
+times are recomputed only when the network changes (:meth:`Town.recompute_travel_times`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import yaml
+
+from sim.config import (
+    ConfigError,
+    EdgeConfig,
+    PlaceConfig,
+    PlaceKind,
+    QolConfig,
+    Region,
+    TownConfig,
+    validate,
+)
+
+CAR, NO_CAR = 0, 1
+"""Mode index of the travel-time matrices."""
+
+
+class Town:
+    """Places and travel times of one region network.
+
+    Attributes:
+        config: the town configuration it was built from.
+        graph: networkx graph, nodes 0..P-1 with attributes ``name`` and ``kind``; edges carry
+            ``car_minutes`` and optionally ``bus_minutes`` and ``bus_departures_per_day``.
+        names: place names by index.
+        kinds: PlaceKind by index.
+        minutes: array (2, P, P) of door-to-door minutes, ``[CAR]`` and ``[NO_CAR]``; the
+            diagonal is the trip within a place.
+        home_places: indices of places where residents live (not destinations).
+        centre: index of the (first) centre.
+        metropolis, regional_centre: index of the nearest such destination by car, or -1.
+    """
+
+    def __init__(self, config: TownConfig, qol: QolConfig | None = None) -> None:
+        self.config = config
+        self._qol = qol or QolConfig()
+        places = config.places
+        self.names: list[str] = [p.name for p in places]
+        self.index: dict[str, int] = {name: i for i, name in enumerate(self.names)}
+        self.kinds: list[PlaceKind] = [p.kind for p in places]
+        self.residents = np.array([p.residents for p in places], dtype=np.int64)
+        self.dwellings = np.array([p.dwellings for p in places], dtype=np.int64)
+        self.jobs = np.array([p.jobs for p in places], dtype=float)
+        self.broadband = np.array([p.broadband for p in places], dtype=float)
+        self.price_index = np.array([p.price_index for p in places], dtype=float)
+        self.university = np.array([p.university for p in places], dtype=bool)
+        self.internal_minutes = np.array([p.internal_minutes for p in places], dtype=float)
+        self.is_destination = np.array([k.is_destination for k in self.kinds], dtype=bool)
+        self.home_places = np.flatnonzero(~self.is_destination)
+        self.centre = self.kinds.index(PlaceKind.centre)
+
+        self.graph = nx.Graph()
+        for i, place in enumerate(places):
+            self.graph.add_node(i, name=place.name, kind=place.kind.value)
+        for edge in config.edges:
+            a, b = (self.index[n] for n in edge.between)
+            attrs: dict[str, Any] = {"car_minutes": float(edge.car_minutes)}
+            if edge.bus_departures_per_day > 0:
+                attrs["bus_minutes"] = float(edge.bus_minutes)
+                attrs["bus_departures_per_day"] = int(edge.bus_departures_per_day)
+            self.graph.add_edge(a, b, **attrs)
+        self.recompute_travel_times()
+        self.metropolis = self._nearest_of_kind(PlaceKind.metropolis)
+        self.regional_centre = self._nearest_of_kind(PlaceKind.regional_centre)
+
+    @property
+    def n_places(self) -> int:
+        """Number of places, destinations included."""
+        return len(self.names)
+
+    def _nearest_of_kind(self, kind: PlaceKind) -> int:
+        candidates = [i for i, k in enumerate(self.kinds) if k is kind]
+        if not candidates:
+            return -1
+        return min(candidates, key=lambda i: self.minutes[CAR, self.centre, i])
+
+    def recompute_travel_times(self) -> None:
+        """All-pairs shortest door-to-door minutes by car and without a car.
+
+        Without a car an edge with a bus line costs its bus minutes plus half the headway
+        (departures spread over ``qol.bus_service_hours``, at most ``qol.bus_max_wait_minutes``);
+        an edge without one is walked
+        (car minutes x ``qol.walking_factor``). Waiting is counted on each bus edge, i.e. a
+        path over two edges counts one change.
+        """
+        n = self.n_places
+        walk = self._qol.walking_factor
+        hours = self._qol.bus_service_hours
+        for _, _, attrs in self.graph.edges(data=True):
+            no_car = attrs["car_minutes"] * walk
+            if attrs.get("bus_departures_per_day", 0) > 0:
+                wait = min(
+                    0.5 * hours * 60.0 / attrs["bus_departures_per_day"],
+                    self._qol.bus_max_wait_minutes,
+                )
+                no_car = min(no_car, attrs["bus_minutes"] + wait)
+            attrs["no_car_minutes"] = no_car
+        minutes = np.zeros((2, n, n))
+        for mode, weight in ((CAR, "car_minutes"), (NO_CAR, "no_car_minutes")):
+            lengths = dict(nx.all_pairs_dijkstra_path_length(self.graph, weight=weight))
+            for i in range(n):
+                for j, value in lengths[i].items():
+                    minutes[mode, i, j] = value
+        np.fill_diagonal(minutes[CAR], self.internal_minutes)
+        np.fill_diagonal(minutes[NO_CAR], self.internal_minutes * self._qol.no_car_internal_factor)
+        self.minutes = minutes
+
+    def layout(self) -> dict[int, np.ndarray]:
+        """Deterministic 2-D positions whose distances follow car minutes (classical MDS).
+
+        Used for maps and as the positions of the Mesa ``Network`` space; no random draw.
+        """
+        n = self.n_places
+        if n == 1:
+            return {0: np.zeros(2)}
+        d2 = self.minutes[CAR] ** 2
+        np.fill_diagonal(d2, 0.0)
+        centring = np.eye(n) - np.full((n, n), 1.0 / n)
+        gram = -0.5 * centring @ d2 @ centring
+        values, vectors = np.linalg.eigh(gram)
+        top = np.argsort(values)[::-1][:2]
+        coords = vectors[:, top] * np.sqrt(np.maximum(values[top], 0.0))
+        coords *= np.where(
+            coords[np.argmax(np.abs(coords), axis=0), [0, 1]] < 0, -1.0, 1.0
+        )  # fixed orientation
+        return {i: coords[i] for i in range(n)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The planner's own-town file
+# ---------------------------------------------------------------------------------------------
+
+_TOP_KEYS = ("name", "region", "file", "places", "edges")
+
+
+def config_dir() -> Path:
+    """The folder with config.yaml and the config groups (repo's configs/, or packaged)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_configs", here.parent / "configs"):
+        if (candidate / "config.yaml").is_file():
+            return candidate
+    raise FileNotFoundError("kleinstadt's configs/ folder was not found next to the package")
+
+
+def builtin_towns() -> list[str]:
+    """Names of the built-in towns (configs/town/*.yaml, the own-town example excluded)."""
+    return sorted(
+        p.stem for p in (config_dir() / "town").glob("*.yaml") if not p.stem.startswith("example")
+    )
+
+
+def builtin_town(name: str = "peripheral") -> TownConfig:
+    """A built-in town archetype as a TownConfig (same file Hydra's ``town=<name>`` uses)."""
+    path = config_dir() / "town" / f"{name}.yaml"
+    if not path.is_file():
+        raise ConfigError(
+            "town",
+            name,
+            f"one of the built-in towns {', '.join(builtin_towns())}, or town.file=<your file>",
+        )
+    return load_town_file(path)
+
+
+def resolve_town(config: TownConfig) -> TownConfig:
+    """The town to simulate: ``config`` itself, or the contents of ``config.file`` if set."""
+    if config.file is None:
+        return config
+    return load_town_file(config.file)
+
+
+def load_town_file(path: str | Path) -> TownConfig:
+    """Read and validate a planner's own-town YAML (format: configs/town/example_own_town.yaml).
+
+    Raises:
+        ConfigError: naming the file and the offending entry, before anything is simulated.
+    """
+    path = Path(path)
+    where = f"town.file[{path.name}]"
+    if not path.is_file():
+        raise ConfigError(
+            "town.file",
+            str(path),
+            "the path of an existing YAML file",
+            f"Nothing found at {path.resolve()}.",
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(
+            "town.file", str(path), f"valid YAML (parse error{at}: {getattr(exc, 'problem', exc)})"
+        ) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(where, type(raw).__name__, f"a mapping with keys {', '.join(_TOP_KEYS)}")
+    _reject_unknown(raw, _TOP_KEYS, where)
+    if raw.get("file") is not None:
+        raise ConfigError(
+            f"{where}.file",
+            raw["file"],
+            "null inside a town file (a town file cannot point to another)",
+        )
+    if "places" not in raw or not isinstance(raw["places"], list):
+        raise ConfigError(
+            f"{where}.places",
+            raw.get("places"),
+            "a list of places (name, kind, residents, dwellings, ...)",
+        )
+    edges_raw = raw.get("edges") or []
+    if not isinstance(edges_raw, list):
+        raise ConfigError(
+            f"{where}.edges", edges_raw, "a list of edges (between, car_minutes, ...)"
+        )
+    places = [
+        _build(PlaceConfig, item, f"{where}.places[{i}]") for i, item in enumerate(raw["places"])
+    ]
+    edges = [_build(EdgeConfig, item, f"{where}.edges[{i}]") for i, item in enumerate(edges_raw)]
+    region = _enum(Region, raw.get("region", "germany"), f"{where}.region")
+    town = TownConfig(
+        name=str(raw.get("name", path.stem)), region=region, file=None, places=places, edges=edges
+    )
+    validate(town, where)
+    return town
+
+
+def _reject_unknown(raw: dict, allowed: tuple[str, ...], where: str) -> None:
+    for key in raw:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}.{key}",
+                raw[key],
+                f"one of the keys {', '.join(allowed)}",
+                "Check the spelling.",
+            )
+
+
+def _enum(kind: type[enum.Enum], value: Any, where: str) -> enum.Enum:
+    try:
+        return kind[str(value)]
+    except KeyError:
+        raise ConfigError(where, value, f"one of {', '.join(m.name for m in kind)}") from None
+
+
+_NUMBER_FIELDS = frozenset(
+    {"car_minutes", "bus_minutes", "broadband", "price_index", "internal_minutes"}
+)
+
+
+def _build(cls: type, raw: Any, where: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            where,
+            raw,
+            f"a mapping with keys from {', '.join(f.name for f in dataclasses.fields(cls))}",
+        )
+    allowed = tuple(f.name for f in dataclasses.fields(cls))
+    _reject_unknown(raw, allowed, where)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in raw:
+            continue
+        value = raw[f.name]
+        here = f"{where}.{f.name}"
+        if f.name == "kind":
+            value = _enum(PlaceKind, value, here)
+        elif f.name == "between":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise ConfigError(here, value, "a list of two place names")
+        elif f.name == "age_structure":
+            if value is not None and not isinstance(value, dict):
+                raise ConfigError(here, value, "a mapping from age band to share")
+            value = {str(k): v for k, v in value.items()} if value else None
+        elif f.name == "name":
+            value = str(value)
+        elif isinstance(f.default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(here, value, "true or false")
+        elif isinstance(f.default, int) and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigError(here, value, "a whole number")
+        elif (
+            f.name in _NUMBER_FIELDS
+            and value is not None
+            and (isinstance(value, bool) or not isinstance(value, int | float))
+        ):
+            raise ConfigError(here, value, "a number")
+        kwargs[f.name] = value
+    if cls is PlaceConfig and "name" not in kwargs:
+        raise ConfigError(f"{where}.name", None, "a name for every place")
+    if cls is EdgeConfig and "car_minutes" not in kwargs:
+        raise ConfigError(f"{where}.car_minutes", None, "car minutes for every edge")
+    return cls(**kwargs)

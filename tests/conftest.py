@@ -1,0 +1,95 @@
+"""Shared helpers: hand-built tiny towns whose behaviour can be reasoned out."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from sim.config import Config, EdgeConfig, PlaceConfig, PlaceKind, TownConfig
+from sim.town import builtin_town
+
+
+def tiny_town(
+    residents: int = 1500,
+    dwellings: int | None = None,
+    metropolis_minutes: float = 40.0,
+    second_place: bool = True,
+) -> TownConfig:
+    """A centre (and optionally a village) with a regional centre and a metropolis."""
+    dwellings = dwellings if dwellings is not None else int(residents / 2.1 / 0.92)
+    places = [
+        PlaceConfig(
+            name="Mitte",
+            kind=PlaceKind.centre,
+            residents=residents,
+            dwellings=dwellings,
+            jobs=residents // 3,
+        )
+    ]
+    edges = []
+    if second_place:
+        places.append(
+            PlaceConfig(
+                name="Dorf",
+                kind=PlaceKind.village,
+                residents=residents // 4,
+                dwellings=int(dwellings / 4),
+                jobs=20,
+            )
+        )
+        edges.append(
+            EdgeConfig(
+                between=["Mitte", "Dorf"], car_minutes=8, bus_minutes=14, bus_departures_per_day=8
+            )
+        )
+    places += [
+        PlaceConfig(
+            name="Kreisstadt",
+            kind=PlaceKind.regional_centre,
+            jobs=30_000,
+            price_index=1.1,
+            internal_minutes=15,
+        ),
+        PlaceConfig(
+            name="Metropole",
+            kind=PlaceKind.metropolis,
+            jobs=800_000,
+            price_index=1.8,
+            university=True,
+            internal_minutes=25,
+        ),
+    ]
+    edges += [
+        EdgeConfig(
+            between=["Mitte", "Kreisstadt"],
+            car_minutes=25,
+            bus_minutes=40,
+            bus_departures_per_day=10,
+        ),
+        EdgeConfig(between=["Mitte", "Metropole"], car_minutes=metropolis_minutes),
+    ]
+    return TownConfig(name="tiny", places=places, edges=edges)
+
+
+def tiny_config(years: int = 5, seed: int = 0, **town_kwargs) -> Config:
+    cfg = Config(town=tiny_town(**town_kwargs), years=years, seed=seed)
+    cfg.output.progress = False
+    return cfg
+
+
+@pytest.fixture
+def config() -> Config:
+    """A small valid configuration (tiny town, 5 years)."""
+    return tiny_config()
+
+
+@pytest.fixture(scope="session")
+def _peripheral() -> TownConfig:
+    return builtin_town("peripheral")
+
+
+@pytest.fixture
+def peripheral(_peripheral) -> TownConfig:
+    """The built-in peripheral town (a fresh copy per test)."""
+    return copy.deepcopy(_peripheral)

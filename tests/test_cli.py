@@ -1,0 +1,150 @@
+"""The command line: Hydra composition, outputs, bad input, multirun."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.cli import to_config
+from sim.config import Config, ConfigError
+from sim.town import builtin_towns, config_dir
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _compose(*overrides: str) -> Config:
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))
+
+
+def test_default_composition_is_the_peripheral_town_for_30_years():
+    cfg = _compose()
+    assert cfg.town.name == "peripheral" and cfg.years == 30 and cfg.seed == 0
+    assert cfg == Config()  # the Hydra default and the Python default are the same run
+
+
+@pytest.mark.parametrize("town", [*builtin_towns(), "example_own_town"])
+def test_every_town_option_composes_and_validates(town):
+    cfg = _compose(f"town={town}", "years=2", "seed=5")
+    assert cfg.years == 2 and cfg.seed == 5
+    assert any(p.kind.value == "centre" for p in cfg.town.places)
+
+
+def test_any_parameter_can_be_overridden_by_its_path():
+    cfg = _compose(
+        "migration.female_youth_factor=1.5",
+        "housing.construction_rule=fixed",
+        "housing.fixed_per_year=7",
+        "town.region=east",
+    )
+    assert cfg.migration.female_youth_factor == 1.5
+    assert cfg.housing.construction_rule.value == "fixed" and cfg.housing.fixed_per_year == 7
+    assert cfg.town.region.value == "east"
+
+
+def test_invalid_override_raises_config_error():
+    with pytest.raises(ConfigError, match=r"migration.rate_25_29 = 2.0"):
+        _compose("migration.rate_25_29=2.0")
+
+
+def _run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def test_cli_run_writes_the_outputs(tmp_path):
+    out = tmp_path / "run"
+    result = _run("years=3", "seed=2", f"hydra.run.dir={out}")
+    assert result.returncode == 0, result.stderr
+    for name in (
+        "metrics.parquet",
+        "population.parquet",
+        "summary.json",
+        "population.png",
+        ".hydra/config.yaml",
+    ):
+        assert (out / name).is_file(), name
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "complete" and summary["years"] == 3 and summary["seed"] == 2
+    metrics = pd.read_parquet(out / "metrics.parquet")
+    assert metrics["year"].tolist() == [0, 1, 2, 3]
+    assert "Outputs:" in result.stdout and "net migration" in result.stdout
+    assert "Step 1 at time" not in result.stdout + result.stderr  # Mesa's step log is quiet
+
+
+def test_cli_own_town_file_is_copied_beside_the_outputs(tmp_path):
+    out = tmp_path / "own"
+    result = _run(
+        f"town.file={REPO / 'configs/town/example_own_town.yaml'}",
+        "years=1",
+        f"hydra.run.dir={out}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "town_file.yaml").is_file()
+    assert json.loads((out / "summary.json").read_text())["town"] == "Musterstadt"
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("years=0", "years = 0"),
+        ("town.places.0.residents=-10", "town.places[0].residents = -10"),
+        ("town.file=/nonexistent/mytown.yaml", "existing YAML file"),
+    ],
+)
+def test_cli_bad_input_exits_non_zero_and_leaves_no_output(tmp_path, override, fragment):
+    out = tmp_path / "bad"
+    result = _run(override, f"hydra.run.dir={out}")
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_multirun_with_the_joblib_launcher(tmp_path):
+    sweep = tmp_path / "sweep"
+    result = _run(
+        "-m",
+        "seed=0,1",
+        "years=2",
+        "hydra/launcher=joblib",
+        "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={sweep}",
+    )
+    assert result.returncode == 0, result.stderr
+    summaries = sorted(sweep.glob("*/summary.json"))
+    assert [json.loads(p.read_text())["seed"] for p in summaries] == [0, 1]
+    assert {p.parent.name for p in summaries} == {"seed=0,years=2", "seed=1,years=2"}
+
+
+@pytest.mark.slow
+def test_console_script_and_the_full_default_run(tmp_path):
+    script = Path(sys.executable).parent / "kleinstadt"
+    if not script.exists():
+        pytest.skip("console script not installed (package not installed with pip)")
+    out = tmp_path / "default"
+    result = subprocess.run(
+        [str(script), f"hydra.run.dir={out}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["town"] == "peripheral" and summary["years"] == 30 and summary["seed"] == 0
