@@ -88,12 +88,24 @@ def housing_condition_score(model: TownModel, s: Situations) -> np.ndarray:
     return s.condition
 
 
+def local_services_score(model: TownModel, s: Situations) -> np.ndarray:
+    """Reach of the services the life stage needs (nearest open provider of each kind).
+
+    The weighted mean of exp(-minutes / qol.service_scale_minutes) over the kinds in
+    ``qol.service_weights[stage]``; at a destination every service is
+    ``qol.alternative_service_minutes`` away. Tables are kept by sim/services.py and
+    refreshed only when a provider opens or closes or the network changes.
+    """
+    return model.services.access_score[s.stage, s.mode, s.home]
+
+
 QOL_COMPONENTS: dict[str, Callable[[TownModel, Situations], np.ndarray]] = {
     "commute": commute_score,
     "regional_centre_access": regional_centre_score,
     "metropolis_access": metropolis_score,
     "housing_cost": housing_cost_score,
     "housing_condition": housing_condition_score,
+    "local_services": local_services_score,
 }
 
 
@@ -187,8 +199,18 @@ def place_qol_for_stage(
 ) -> np.ndarray:
     """QoL of a newcomer of ``stage`` at each place (working locally where it has jobs).
 
-    Workers are assumed to take the most likely job for their home place and mode.
+    Workers are assumed to take the most likely job for their home place and mode. Results
+    are cached within a year (prices, jobs and services do not change between the services
+    phase and migration) unless ``condition`` is given.
     """
+    key = (
+        int(model.time),
+        model.services.version if model.services is not None else -1,
+        int(stage),
+        mode,
+    )
+    if condition is None and key in model.place_qol_cache:
+        return model.place_qol_cache[key]
     town = model.town
     places = np.arange(town.n_places)
     has_trip = stage in (LifeStage.student, LifeStage.local_worker, LifeStage.commuter)
@@ -202,4 +224,9 @@ def place_qol_for_stage(
         if condition is None
         else condition,
     )
-    return score(model, s)
+    result = score(model, s)
+    if condition is None:
+        if len(model.place_qol_cache) > 64:
+            model.place_qol_cache.clear()
+        model.place_qol_cache[key] = result
+    return result

@@ -9,6 +9,7 @@ created, and exits with status 2.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import shutil
 import sys
@@ -30,8 +31,37 @@ ConfigStore.instance().store(name="config_schema", node=Config)
 
 
 def to_config(cfg: DictConfig) -> Config:
-    """The typed, validated Config of a composed Hydra config (raises ConfigError)."""
+    """The typed, validated Config of a composed Hydra config (raises ConfigError).
+
+    Keys the schema does not know (e.g. a misspelling added with ``+``) are an error, not
+    silently ignored.
+    """
+    _reject_unknown_keys(cfg, OmegaConf.structured(Config), "")
     return OmegaConf.to_object(cfg)  # type: ignore[return-value]
+
+
+def _reject_unknown_keys(node: DictConfig, schema: DictConfig, path: str) -> None:
+    if not OmegaConf.is_dict(schema) or OmegaConf.get_type(schema) in (dict, None):
+        return  # free-form mappings (weights, age bands) are checked by the config itself
+    for key in node:
+        here = f"{path}.{key}" if path else str(key)
+        if key not in schema:
+            known = [str(k) for k in schema]
+            close = difflib.get_close_matches(str(key), known, n=3)
+            hint = (
+                f"Did you mean {', '.join(close)}?"
+                if close
+                else f"Known keys here: {', '.join(known)}."
+            )
+            raise ConfigError(
+                here,
+                OmegaConf.to_container(node)[key] if OmegaConf.is_dict(node) else key,
+                "a setting the model knows",
+                hint,
+            )
+        child, child_schema = node[key], schema[key]
+        if OmegaConf.is_dict(child) and OmegaConf.is_dict(child_schema):
+            _reject_unknown_keys(child, child_schema, here)
 
 
 def _remove_run_dir(path: Path) -> None:
@@ -57,6 +87,7 @@ def _main(cfg: DictConfig) -> None:
     if config.town.file:
         shutil.copyfile(config.town.file, out_dir / "town_file.yaml")
     write_outputs(result, out_dir)
+    OmegaConf.save(OmegaConf.structured(result.model.town.config), out_dir / "town.yaml")
     table = summary_table(result.metrics)
     summary = result.summary
     print(

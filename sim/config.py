@@ -34,7 +34,12 @@ class ConfigError(ValueError):
         message = f"{field} = {value!r} is not allowed: {allowed}."
         if hint:
             message += f" {hint}"
+        self.hint = hint
         super().__init__(message)
+
+    def __reduce__(self):
+        # Rebuild from all four parts, so the error survives pickling (parallel sweeps).
+        return (type(self), (self.field, self.value, self.allowed, self.hint))
 
 
 class PlaceKind(enum.Enum):
@@ -81,12 +86,60 @@ class LifeStage(enum.IntEnum):
     retired = 7
 
 
+class ServiceType(enum.Enum):
+    """Kinds of providers (issue #3). Employers (crafts, manufacturer) do not serve residents."""
+
+    grocery = "grocery"
+    bakery = "bakery"
+    gp = "gp"
+    pharmacy = "pharmacy"
+    pub = "pub"
+    bank = "bank"
+    post = "post"
+    primary_school = "primary_school"
+    kindergarten = "kindergarten"
+    pool = "pool"
+    bus_line = "bus_line"
+    crafts = "crafts"
+    manufacturer = "manufacturer"
+
+
+class Operator(enum.Enum):
+    """Who runs a kind of provider: an owner who retires, a company, or the municipality."""
+
+    private = "private"
+    corporate = "corporate"
+    municipal = "municipal"
+
+
+class ShockKind(enum.Enum):
+    """Exogenous shocks (config group ``shock``)."""
+
+    none = "none"
+    gp_retires = "gp_retires"
+    grocer_closes = "grocer_closes"
+    employer_leaves = "employer_leaves"
+    school_closes = "school_closes"
+    bus_cut = "bus_cut"
+
+
+SHOCK_TARGET = {
+    ShockKind.gp_retires: ServiceType.gp,
+    ShockKind.grocer_closes: ServiceType.grocery,
+    ShockKind.employer_leaves: ServiceType.manufacturer,
+    ShockKind.school_closes: ServiceType.primary_school,
+    ShockKind.bus_cut: ServiceType.bus_line,
+}
+"""Which kind of provider each shock closes."""
+
+
 QOL_COMPONENT_NAMES = (
     "commute",
     "regional_centre_access",
     "metropolis_access",
     "housing_cost",
     "housing_condition",
+    "local_services",
 )
 """Components of the quality-of-life function (sim/accessibility.py); later issues add more."""
 
@@ -153,6 +206,13 @@ class PlaceConfig:
         source="seed-notes Q37 (2014: 20.5 % rural, 82.3 % urban households > 50 Mbit/s)",
         doc="share of dwellings with fast broadband",
     )
+    hinterland: int = param(
+        0,
+        min=0,
+        source="config",
+        unit="persons",
+        doc="people of surrounding villages outside the town who use services here (seed-notes M-X8)",
+    )
     price_index: float = param(
         1.0,
         min=0.0,
@@ -197,6 +257,27 @@ class EdgeConfig:
 
 
 @dataclass
+class ProviderConfig:
+    """Providers of one kind at one place (services, municipal services, employers)."""
+
+    type: ServiceType = param(ServiceType.grocery, source="config", doc="kind of provider")
+    place: str = param("", source="config", doc="name of a place where people live")
+    count: int = param(1, min=1, max=100, source="config", doc="how many such providers")
+    format: str = param("", source="config", doc="groceries only: supermarket (default) or shop")
+    route: list[str] = param(
+        default_factory=list,
+        source="config",
+        doc="bus lines only: the places the line serves, in order; each consecutive pair must be an edge with bus minutes",
+    )
+    staff: int | None = param(
+        None, min=0, source="config", doc="employers: jobs (default from the type)"
+    )
+
+
+GROCERY_FORMATS = ("supermarket", "shop")
+
+
+@dataclass
 class TownConfig:
     """The region network: a town's places and the destinations around it."""
 
@@ -211,6 +292,11 @@ class TownConfig:
     )
     places: list[PlaceConfig] = param(default_factory=list, source="config")
     edges: list[EdgeConfig] = param(default_factory=list, source="config")
+    providers: list[ProviderConfig] = param(
+        default_factory=list,
+        source="config",
+        doc="services, municipal services and employers at the start",
+    )
 
     def check(self, path: str) -> None:
         """Cross-field rules: unique names, a centre, destinations, known and connected edges."""
@@ -278,20 +364,85 @@ class TownConfig:
                 raise ConfigError(
                     f"{p}.bus_minutes", None, "bus minutes when bus_departures_per_day > 0"
                 )
+            if edge.bus_minutes is not None and edge.bus_departures_per_day == 0:
+                raise ConfigError(
+                    f"{p}.bus_departures_per_day",
+                    0,
+                    "at least 1 when bus_minutes is given (a bus line needs both)",
+                )
         _check_connected(self, path)
+        _check_providers(self, names, path)
+
+
+def _check_providers(town: TownConfig, names: dict[str, int], path: str) -> None:
+    bus_edges = {frozenset(e.between) for e in town.edges if e.bus_departures_per_day > 0}
+    for i, provider in enumerate(town.providers):
+        p = f"{path}.providers[{i}]"
+        if provider.place not in names:
+            raise ConfigError(
+                f"{p}.place",
+                provider.place,
+                "the name of a place in the town",
+                f"Known places: {', '.join(names)}.",
+            )
+        if town.places[names[provider.place]].kind.is_destination:
+            raise ConfigError(
+                f"{p}.place",
+                provider.place,
+                "a place where people live (centre, district or village)",
+                "Destinations offer every service already.",
+            )
+        if provider.type is ServiceType.grocery:
+            if provider.format not in ("", *GROCERY_FORMATS):
+                raise ConfigError(
+                    f"{p}.format", provider.format, f"one of {', '.join(GROCERY_FORMATS)}"
+                )
+        elif provider.format:
+            raise ConfigError(f"{p}.format", provider.format, "empty except for groceries")
+        if provider.type is ServiceType.bus_line:
+            if len(provider.route) < 2:
+                raise ConfigError(
+                    f"{p}.route", list(provider.route), "at least two places the line serves"
+                )
+            for name in provider.route:
+                if name not in names:
+                    raise ConfigError(
+                        f"{p}.route",
+                        list(provider.route),
+                        f"names of places; unknown place {name!r}",
+                    )
+            for a, b in zip(provider.route, provider.route[1:], strict=False):
+                if frozenset((a, b)) not in bus_edges:
+                    raise ConfigError(
+                        f"{p}.route",
+                        list(provider.route),
+                        f"consecutive places joined by an edge with bus minutes and departures; {a}–{b} has none",
+                    )
+        elif provider.route:
+            raise ConfigError(f"{p}.route", list(provider.route), "empty except for bus lines")
 
 
 def _check_age_structure(shares: dict[str, float], path: str) -> None:
+    _check_bands(shares, path, sum_to_one=True)
+
+
+def _check_bands(values: dict[str, float], path: str, sum_to_one: bool) -> None:
+    """Age bands 'a-b' / 'a+' covering every age once; values >= 0 (shares: in [0, 1], sum 1)."""
     covered = []
-    for label, share in shares.items():
+    for label, value in values.items():
         try:
             low, high = data.parse_band(label)
         except ValueError as exc:
             raise ConfigError(
                 f"{path}[{label!r}]", label, "an age band 'a-b' or 'a+' with 0 <= a <= b <= 100"
             ) from exc
-        if not (isinstance(share, int | float) and 0.0 <= share <= 1.0):
-            raise ConfigError(f"{path}[{label!r}]", share, "a share in [0, 1]")
+        upper = 1.0 if sum_to_one else math.inf
+        if isinstance(value, bool) or not (
+            isinstance(value, int | float) and 0.0 <= value <= upper
+        ):
+            raise ConfigError(
+                f"{path}[{label!r}]", value, "a share in [0, 1]" if sum_to_one else "a number >= 0"
+            )
         covered.append((low, high))
     covered.sort()
     expected = 0
@@ -299,18 +450,19 @@ def _check_age_structure(shares: dict[str, float], path: str) -> None:
         if low != expected:
             raise ConfigError(
                 path,
-                dict(shares),
+                dict(values),
                 "bands that cover every age from 0 to the open band 'a+' without gaps or overlaps",
                 f"Check the band starting at age {expected}.",
             )
         expected = high + 1
     if expected <= data.MAX_AGE:
-        raise ConfigError(path, dict(shares), "bands up to an open band such as '85+'")
-    total = sum(shares.values())
-    if not math.isclose(total, 1.0, abs_tol=0.011):
-        raise ConfigError(
-            path, dict(shares), f"shares that add up to 1 (they add up to {total:.3f})"
-        )
+        raise ConfigError(path, dict(values), "bands up to an open band such as '85+'")
+    if sum_to_one:
+        total = sum(values.values())
+        if not math.isclose(total, 1.0, abs_tol=0.011):
+            raise ConfigError(
+                path, dict(values), f"shares that add up to 1 (they add up to {total:.3f})"
+            )
 
 
 def _check_connected(town: TownConfig, path: str) -> None:
@@ -467,7 +619,7 @@ class WorkConfig:
         exclusive_min=True,
         source=ASSUMPTION,
         unit="min",
-        doc="gravity model: job utility log(jobs) - minutes / scale",
+        doc="gravity model: P(job place) ~ jobs^job_mass_exponent x exp(-minutes / scale)",
     )
     job_mass_exponent: float = param(
         0.5,
@@ -622,7 +774,7 @@ class MigrationConfig:
         5.0, min=0, source=ASSUMPTION, doc="arrivals x exp(s * (reference - gap))"
     )
     proximity_elasticity: float = param(
-        0.3,
+        0.15,
         min=0,
         source="assumption (most moves are short; distance decay of migration)",
         doc="arrivals x (potential / reference)^e, potential = sum over destinations of jobs^0.5 x exp(-car minutes from the centre / scale)",
@@ -708,56 +860,64 @@ class HousingConfig:
 
 def _default_qol_weights() -> dict[str, dict[str, float]]:
     # Which components matter at which life stage (assumption; seed-notes §3.1 "Needs").
+    # Shares within a stage; they are normalised to sum to 1.
+    c, rc, m, cost, cond, svc = (
+        "commute",
+        "regional_centre_access",
+        "metropolis_access",
+        "housing_cost",
+        "housing_condition",
+        "local_services",
+    )
     return {
-        "child": {
-            "regional_centre_access": 0.3,
-            "metropolis_access": 0.1,
-            "housing_cost": 0.3,
-            "housing_condition": 0.3,
-        },
-        "pupil": {
-            "regional_centre_access": 0.4,
-            "metropolis_access": 0.2,
-            "housing_cost": 0.2,
-            "housing_condition": 0.2,
-        },
-        "student": {
-            "commute": 0.35,
-            "regional_centre_access": 0.1,
-            "metropolis_access": 0.35,
-            "housing_cost": 0.2,
-        },
-        "local_worker": {
-            "commute": 0.25,
-            "regional_centre_access": 0.15,
-            "metropolis_access": 0.25,
-            "housing_cost": 0.15,
-            "housing_condition": 0.2,
-        },
-        "commuter": {
-            "commute": 0.3,
-            "regional_centre_access": 0.1,
-            "metropolis_access": 0.25,
-            "housing_cost": 0.15,
-            "housing_condition": 0.2,
-        },
-        "remote_worker": {
-            "regional_centre_access": 0.15,
-            "metropolis_access": 0.3,
-            "housing_cost": 0.3,
-            "housing_condition": 0.25,
-        },
+        "child": {rc: 0.2, m: 0.1, cost: 0.2, cond: 0.2, svc: 0.3},
+        "pupil": {rc: 0.3, m: 0.15, cost: 0.1, cond: 0.15, svc: 0.3},
+        "student": {c: 0.3, rc: 0.1, m: 0.3, cost: 0.15, svc: 0.15},
+        "local_worker": {c: 0.2, rc: 0.1, m: 0.25, cost: 0.1, cond: 0.15, svc: 0.2},
+        "commuter": {c: 0.25, rc: 0.1, m: 0.2, cost: 0.1, cond: 0.15, svc: 0.2},
+        "remote_worker": {rc: 0.1, m: 0.25, cost: 0.2, cond: 0.2, svc: 0.25},
+        "not_employed": {rc: 0.2, m: 0.15, cost: 0.2, cond: 0.15, svc: 0.3},
+        "retired": {rc: 0.2, m: 0.05, cost: 0.15, cond: 0.2, svc: 0.4},
+    }
+
+
+def _default_service_weights() -> dict[str, dict[str, float]]:
+    # Which services matter at which life stage (assumption; seed-notes §3.1 "Needs").
+    working = {
+        "grocery": 0.3,
+        "gp": 0.15,
+        "kindergarten": 0.1,
+        "primary_school": 0.1,
+        "pharmacy": 0.05,
+        "bakery": 0.05,
+        "pub": 0.1,
+        "bank": 0.05,
+        "post": 0.05,
+        "pool": 0.05,
+    }
+    return {
+        "child": {"kindergarten": 0.5, "gp": 0.3, "grocery": 0.2},
+        "pupil": {"primary_school": 0.4, "pool": 0.2, "gp": 0.2, "grocery": 0.2},
+        "student": {"grocery": 0.4, "pub": 0.3, "gp": 0.1, "bank": 0.1, "bakery": 0.1},
+        "local_worker": dict(working),
+        "commuter": dict(working),
+        "remote_worker": dict(working),
         "not_employed": {
-            "regional_centre_access": 0.3,
-            "metropolis_access": 0.2,
-            "housing_cost": 0.3,
-            "housing_condition": 0.2,
+            "grocery": 0.35,
+            "gp": 0.25,
+            "pharmacy": 0.1,
+            "post": 0.1,
+            "bank": 0.1,
+            "pub": 0.1,
         },
         "retired": {
-            "regional_centre_access": 0.4,
-            "metropolis_access": 0.1,
-            "housing_cost": 0.25,
-            "housing_condition": 0.25,
+            "gp": 0.35,
+            "grocery": 0.25,
+            "pharmacy": 0.2,
+            "bank": 0.05,
+            "post": 0.05,
+            "bakery": 0.05,
+            "pub": 0.05,
         },
     }
 
@@ -801,6 +961,22 @@ class QolConfig:
         source="Thünen: average car speed 33 km/h; walking 5 km/h (assumption)",
         doc="walking minutes = car minutes x factor",
     )
+    service_weights: dict[str, dict[str, float]] = param(
+        default_factory=lambda: _default_service_weights(),
+        source="assumption (seed-notes §3.1 needs by life stage)",
+        doc="stage -> kind of service -> weight inside the local_services component",
+    )
+    service_scale_minutes: float = param(
+        15.0,
+        min=0.0,
+        exclusive_min=True,
+        source="Thünen: 15 minutes is the acceptable maximum travel time to basic services (shared data README)",
+        unit="min",
+        doc="access score exp(-minutes / scale)",
+    )
+    alternative_service_minutes: float = param(
+        5.0, min=0.0, source="assumption (in a city, basic services are close)", unit="min"
+    )
     bus_service_hours: float = param(
         16.0,
         min=1.0,
@@ -810,9 +986,9 @@ class QolConfig:
         doc="waiting time = half the headway over these hours",
     )
     bus_max_wait_minutes: float = param(
-        30.0,
+        15.0,
         min=0.0,
-        source="assumption (with sparse timetables people plan their trips; the inconvenience counts at most this much)",
+        source="assumption (with sparse timetables people time their trips to the timetable; the inconvenience counts at most a quarter hour)",
         unit="min",
     )
     alternative_condition: float = param(
@@ -853,6 +1029,472 @@ class SocialConfig:
 
 
 # ---------------------------------------------------------------------------------------------
+# services group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ServiceTypeConfig:
+    """Economics and needs of one kind of provider (sources per kind in SERVICE_SOURCES)."""
+
+    operator: Operator = param(Operator.private, source="config")
+    spend_per_person_eur: float = param(
+        0.0,
+        min=0,
+        unit="EUR/yr",
+        source=ASSUMPTION,
+        doc="yearly revenue per user at need 1 (users: residents weighted by need_by_age)",
+    )
+    variable_cost_share: float = param(
+        0.5, min=0, max=1, source=ASSUMPTION, doc="costs that scale with revenue"
+    )
+    break_even_population: float | None = param(
+        None,
+        min=0.0,
+        exclusive_min=True,
+        source=ASSUMPTION,
+        doc="users at which a provider breaks even; sets the fixed cost unless fixed_cost_eur is given",
+    )
+    fixed_cost_eur: float | None = param(
+        None,
+        min=0,
+        unit="EUR/yr",
+        source=ASSUMPTION,
+        doc="fixed yearly cost (None: (1 - variable share) x spend x break-even users)",
+    )
+    cost_per_user_eur: float = param(
+        0.0, min=0, unit="EUR/yr", source=ASSUMPTION, doc="municipal services: cost per user"
+    )
+    need_by_age: dict[str, float] = param(
+        default_factory=lambda: {"0+": 1.0},
+        source=ASSUMPTION,
+        doc="relative need by age band; normalised so that the German average person has need 1",
+    )
+    staff_fixed: float = param(1.0, min=0, unit="jobs", source=ASSUMPTION)
+    staff_per_1000_users: float = param(0.0, min=0, unit="jobs", source=ASSUMPTION)
+    online_exposure: float = param(
+        0.0,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="share of spending that online trade can take (times services.online_share)",
+    )
+    leakage_max: float = param(
+        0.0,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="share spent in the regional centre by people living right next to it (decays with minutes)",
+    )
+    anchor: ServiceType | None = param(
+        None, source=ASSUMPTION, doc="a kind of provider this one depends on at its place"
+    )
+    anchor_share: float = param(
+        0.0,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="share of revenue lost while no anchor is open at the place",
+    )
+    succession_base: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="private: chance to find a successor at zero margin in an average town",
+    )
+    loss_years: int = param(
+        3,
+        min=1,
+        max=50,
+        source=ASSUMPTION,
+        doc="years of losses (or below min_users) before closing",
+    )
+    min_users: float = param(
+        0.0, min=0, source=ASSUMPTION, doc="municipal: users below which it closes after loss_years"
+    )
+    legal_min_population: int = param(
+        0,
+        min=0,
+        source=ASSUMPTION,
+        doc="kept (and reopened) while the town has more residents than this",
+    )
+    voluntary: bool = param(
+        False, source=ASSUMPTION, doc="municipal: cut first when the debt rule forces cuts"
+    )
+    serves_residents: bool = param(
+        True, source="config", doc="counts for access, travel minutes and quality of life"
+    )
+    hinterland_share: float = param(
+        0.0,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="share of the hinterland's need that comes to providers in town",
+    )
+    entry_rate: float = param(
+        1.0,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="multiplies services.entrepreneurial_climate for this kind",
+    )
+
+
+def _svc(**kwargs: Any) -> Any:
+    return field(default_factory=lambda: ServiceTypeConfig(**kwargs))
+
+
+SERVICE_SOURCES: dict[str, dict[str, str]] = {
+    "grocery": {
+        "spend_per_person_eur": "assumption (order of food-retail spending per head in Germany)",
+        "variable_cost_share": "assumption (gross margin about a quarter)",
+        "break_even_population": "BVL; Handelsverband Bayern: a supermarket needs at least about 5,000 people in its catchment (shared data README)",
+        "online_exposure": "assumption; online food retail is still minor outside cities (seed-notes Q65)",
+        "leakage_max": "assumption (shopping in the regional centre, seed-notes §2.6)",
+    },
+    "grocery_shop": {
+        "spend_per_person_eur": "assumption (top-up shopping near home)",
+        "break_even_population": "assumption from the village-shop rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020, shared data README)",
+        "succession_base": "assumption (owners of small shops rarely find successors)",
+    },
+    "gp": {
+        "spend_per_person_eur": "assumption (statutory GP fees per patient and year)",
+        "break_even_population": "KBV planning ratio: about one GP per 1,600 inhabitants (shared data README)",
+        "succession_base": "assumption (rural GP succession is hard; 40.8 % of GPs are 60 or older, KBV 2024)",
+        "entry_rate": "assumption (few young GPs settle in rural areas; admission follows KBV planning)",
+        "need_by_age": "assumption (GP contacts rise with age)",
+    },
+    "pharmacy": {
+        "break_even_population": "Thünen-Institut 2013 / DAZ 2023: about 3,800 potential customers per pharmacy",
+        "anchor_share": "assumption (prescriptions from GPs at the same place)",
+        "online_exposure": "assumption (mail-order pharmacies)",
+        "need_by_age": "assumption (medication use rises with age)",
+    },
+    "bank": {
+        "online_exposure": "assumption (online banking replaces branch visits, seed-notes §2.6)"
+    },
+    "post": {
+        "legal_min_population": "Post-Universaldienstleistungsverordnung: a post outlet in every municipality over 2,000 inhabitants (shared data README)",
+        "entry_rate": "outlets exist by the legal requirement, not by market entry",
+    },
+    "primary_school": {
+        "min_users": "Kultusministerien: minimum class sizes 13–20 by Land; 4 grades x 13 (shared data README)",
+        "need_by_age": "issue #3: school for 6–10-year-olds",
+    },
+    "kindergarten": {
+        "need_by_age": "assumption (about a third of 1–2-year-olds and nine in ten 3–5-year-olds in day care, Destatis; ext)",
+        "legal_min_population": "assumption (legal entitlement to a day-care place from age 1: kept while the town has residents)",
+    },
+    "pool": {
+        "spend_per_person_eur": "sector reports: ticket revenue covers under a third of a pool's running costs (shared data README); calibrated to about 30 %",
+        "voluntary": "a voluntary municipal task, cut first under budget pressure (seed-notes §2.2, Nörten-Hardenberg)",
+    },
+    "bus_line": {
+        "min_users": "assumption; seed-notes M-V1: below a demand threshold line-based buses are no longer financed",
+        "voluntary": "seed-notes V-C2: lines are cut when they cannot be financed",
+    },
+    "crafts": {"succession_base": "assumption (succession is a known problem of craft firms)"},
+    "manufacturer": {
+        "staff_fixed": "assumption (a 'hidden champion' with a few hundred jobs, seed-notes Q11)"
+    },
+}
+"""Where each kind's non-default values come from (used by the ODD parameter table)."""
+
+_AGE_RETAIL = {"0-17": 0.6, "18+": 1.0}
+
+
+@dataclass
+class ServicesConfig:
+    """Providers' economics, demand, entry and succession (sim/services.py)."""
+
+    grocery: ServiceTypeConfig = _svc(
+        operator=Operator.corporate,
+        spend_per_person_eur=2300.0,
+        variable_cost_share=0.75,
+        break_even_population=5000.0,
+        need_by_age=_AGE_RETAIL,
+        staff_fixed=8.0,
+        staff_per_1000_users=2.0,
+        online_exposure=0.3,
+        leakage_max=0.35,
+        loss_years=2,
+        hinterland_share=0.5,
+    )
+    grocery_shop: ServiceTypeConfig = _svc(
+        operator=Operator.private,
+        spend_per_person_eur=900.0,
+        variable_cost_share=0.75,
+        break_even_population=700.0,
+        need_by_age=_AGE_RETAIL,
+        staff_fixed=3.0,
+        online_exposure=0.3,
+        leakage_max=0.35,
+        succession_base=0.3,
+    )
+    bakery: ServiceTypeConfig = _svc(
+        operator=Operator.private,
+        spend_per_person_eur=220.0,
+        variable_cost_share=0.55,
+        break_even_population=1500.0,
+        need_by_age=_AGE_RETAIL,
+        staff_fixed=4.0,
+        leakage_max=0.15,
+        succession_base=0.4,
+        hinterland_share=0.2,
+    )
+    gp: ServiceTypeConfig = _svc(
+        operator=Operator.private,
+        spend_per_person_eur=250.0,
+        variable_cost_share=0.2,
+        break_even_population=1600.0,
+        need_by_age={"0-17": 0.7, "18-49": 0.7, "50-64": 1.1, "65-79": 1.6, "80+": 2.0},
+        staff_fixed=2.0,
+        staff_per_1000_users=1.5,
+        leakage_max=0.1,
+        succession_base=0.35,
+        hinterland_share=0.5,
+        entry_rate=0.2,
+    )
+    pharmacy: ServiceTypeConfig = _svc(
+        operator=Operator.private,
+        spend_per_person_eur=780.0,
+        variable_cost_share=0.75,
+        break_even_population=3800.0,
+        need_by_age={"0-17": 0.3, "18-49": 0.5, "50-64": 1.0, "65-79": 2.0, "80+": 2.6},
+        staff_fixed=3.0,
+        staff_per_1000_users=0.5,
+        online_exposure=0.3,
+        leakage_max=0.2,
+        anchor=ServiceType.gp,
+        anchor_share=0.5,
+        succession_base=0.45,
+        hinterland_share=0.5,
+        entry_rate=0.5,
+    )
+    pub: ServiceTypeConfig = _svc(
+        operator=Operator.private,
+        spend_per_person_eur=150.0,
+        variable_cost_share=0.5,
+        break_even_population=1200.0,
+        need_by_age={"0-17": 0.0, "18-29": 1.6, "30-64": 1.1, "65+": 0.7},
+        staff_fixed=3.0,
+        leakage_max=0.15,
+        succession_base=0.3,
+    )
+    bank: ServiceTypeConfig = _svc(
+        operator=Operator.corporate,
+        spend_per_person_eur=120.0,
+        variable_cost_share=0.2,
+        break_even_population=4000.0,
+        need_by_age={"0-17": 0.0, "18-64": 1.0, "65+": 1.3},
+        staff_fixed=4.0,
+        online_exposure=1.0,
+        leakage_max=0.2,
+        hinterland_share=0.3,
+    )
+    post: ServiceTypeConfig = _svc(
+        operator=Operator.corporate,
+        spend_per_person_eur=50.0,
+        variable_cost_share=0.5,
+        break_even_population=2000.0,
+        need_by_age={"0-17": 0.2, "18+": 1.0},
+        staff_fixed=2.0,
+        legal_min_population=2000,
+        entry_rate=0.0,
+    )
+    primary_school: ServiceTypeConfig = _svc(
+        operator=Operator.municipal,
+        fixed_cost_eur=150000.0,
+        cost_per_user_eur=800.0,
+        need_by_age={"0-5": 0.0, "6-10": 1.0, "11+": 0.0},
+        staff_fixed=3.0,
+        staff_per_1000_users=55.0,
+        min_users=52.0,
+        loss_years=3,
+    )
+    kindergarten: ServiceTypeConfig = _svc(
+        operator=Operator.municipal,
+        fixed_cost_eur=60000.0,
+        cost_per_user_eur=5000.0,
+        need_by_age={"0-0": 0.0, "1-2": 0.35, "3-5": 0.92, "6+": 0.0},
+        staff_fixed=2.0,
+        staff_per_1000_users=120.0,
+        min_users=15.0,
+        loss_years=3,
+        legal_min_population=1,
+    )
+    pool: ServiceTypeConfig = _svc(
+        operator=Operator.municipal,
+        spend_per_person_eur=15.0,
+        fixed_cost_eur=600000.0,
+        need_by_age={"0-17": 2.0, "18-64": 1.0, "65+": 0.5},
+        staff_fixed=6.0,
+        leakage_max=0.2,
+        voluntary=True,
+        hinterland_share=0.3,
+    )
+    bus_line: ServiceTypeConfig = _svc(
+        operator=Operator.municipal,
+        spend_per_person_eur=80.0,
+        fixed_cost_eur=150000.0,
+        staff_fixed=3.0,
+        min_users=150.0,
+        loss_years=3,
+        voluntary=True,
+        serves_residents=False,
+    )
+    crafts: ServiceTypeConfig = _svc(
+        operator=Operator.private,
+        spend_per_person_eur=400.0,
+        variable_cost_share=0.6,
+        break_even_population=1000.0,
+        staff_fixed=6.0,
+        leakage_max=0.3,
+        succession_base=0.45,
+        serves_residents=False,
+        hinterland_share=0.5,
+    )
+    manufacturer: ServiceTypeConfig = _svc(
+        operator=Operator.corporate, staff_fixed=250.0, loss_years=5, serves_residents=False
+    )
+    online_share: dict[int, float] = param(
+        default_factory=lambda: {0: 0.13, 30: 0.25},
+        source="assumption; seed-notes Q59–Q61 (online trade grew 40-fold 1999–2016, 25 % plausible for 2020)",
+        doc="exogenous online share by simulated year, linear in between",
+    )
+    leakage_scale_minutes: float = param(
+        20.0,
+        min=0.0,
+        exclusive_min=True,
+        source=ASSUMPTION,
+        unit="min",
+        doc="leakage x exp(-minutes to the regional centre / scale)",
+    )
+    entrepreneurial_climate: float = param(
+        0.3,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="yearly chance that a viable gap (best place per kind) is taken by an entrant",
+    )
+    entry_margin: float = param(
+        0.05, min=-1, max=1, source=ASSUMPTION, doc="profit margin an entrant expects at least"
+    )
+    retirement_hazard_60_64: float = param(0.10, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    retirement_hazard_65_69: float = param(0.30, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    retirement_hazard_70_plus: float = param(0.50, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    successor_margin_effect: float = param(
+        4.0,
+        min=0,
+        source=ASSUMPTION,
+        doc="logit(successor) = logit(base) + e x margin + a x attractiveness",
+    )
+    successor_attractiveness_effect: float = param(5.0, min=0, source=ASSUMPTION)
+    gp_share_60_plus: float = param(
+        0.408,
+        min=0,
+        max=1,
+        source="Destatis/BÄK 2024: 40.8 % of GPs are 60 or older (shared data README)",
+        doc="initial owner ages of GP practices",
+    )
+    manufacturer_labour_ratio: float = param(
+        12.0,
+        min=0,
+        source=ASSUMPTION,
+        doc="working-age residents (25–64) the town needs per manufacturing job; below it for loss_years the employer leaves",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# municipality group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityConfig:
+    """The municipal budget and its rules (sim/agents/municipality.py)."""
+
+    income_tax_per_resident_eur: float = param(
+        450.0,
+        min=0,
+        unit="EUR/yr",
+        source="assumption (order of the municipal share of income tax per inhabitant)",
+    )
+    transfers_per_resident_eur: float = param(
+        500.0,
+        min=0,
+        unit="EUR/yr",
+        source="calibrated assumption: with mandatory spending, the built-in peripheral town starts with a roughly balanced budget (state transfers, seed-notes M-X13)",
+    )
+    equalisation_share: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source="assumption (fiscal equalisation fills part of the gap between needs and own income)",
+    )
+    business_tax_rate: float = param(
+        0.14,
+        min=0,
+        max=1,
+        source="Gewerbesteuer 3.5 % x a multiplier of about 400 % = about 14 % of trade profit",
+    )
+    business_tax_per_employer_job_eur: float = param(
+        1500.0, min=0, unit="EUR/yr", source=ASSUMPTION
+    )
+    mandatory_spending_per_resident_eur: float = param(
+        540.0,
+        min=0,
+        unit="EUR/yr",
+        source="calibrated assumption (administration and social spending per inhabitant; see transfers_per_resident_eur)",
+    )
+    mandatory_growth_per_year: float = param(
+        0.0,
+        min=-0.2,
+        max=0.2,
+        source="assumption; scenario of seed-notes Q28 (social spending rose from 18 % to 24 % of spending 2000–2014)",
+    )
+    infrastructure_per_dwelling_eur: float = param(
+        450.0,
+        min=0,
+        unit="EUR/yr",
+        source="assumption; seed-notes M-H1 (networks do not shrink when people leave)",
+    )
+    interest_rate: float = param(0.02, min=0, max=0.5, source=ASSUMPTION)
+    initial_debt_per_resident_eur: float = param(800.0, min=0, unit="EUR", source=ASSUMPTION)
+    debt_limit_per_resident_eur: float = param(
+        1500.0,
+        min=0,
+        unit="EUR",
+        source="assumption (above it the supervisory authority forces a consolidation plan)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# shock group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ShockConfig:
+    """An exogenous shock (config group ``shock``, default none)."""
+
+    kind: ShockKind = param(
+        ShockKind.none,
+        source="config",
+        doc="none, gp_retires, grocer_closes, employer_leaves, school_closes or bus_cut",
+    )
+    year: int = param(5, min=1, source="config", doc="simulated year in which it happens")
+    count: int = param(1, min=1, source="config", doc="how many providers of the kind close")
+    blocked_years: int = param(
+        0, min=0, source="config", doc="years without successor or entrant of that kind afterwards"
+    )
+    place: str | None = param(
+        None, source="config", doc="close providers at this place (default: the centre first)"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # output group and root
 # ---------------------------------------------------------------------------------------------
 
@@ -880,6 +1522,9 @@ class Config:
     housing: HousingConfig = field(default_factory=HousingConfig)
     qol: QolConfig = field(default_factory=QolConfig)
     social: SocialConfig = field(default_factory=SocialConfig)
+    services: ServicesConfig = field(default_factory=ServicesConfig)
+    municipality: MunicipalityConfig = field(default_factory=MunicipalityConfig)
+    shock: ShockConfig = field(default_factory=ShockConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     def __post_init__(self) -> None:
@@ -898,6 +1543,16 @@ class Config:
                 "housing.exit_condition",
                 self.housing.exit_condition,
                 f"at most housing.habitable_condition ({self.housing.habitable_condition})",
+            )
+        if (
+            self.housing.construction_rule is ConstructionRule.fixed
+            and self.housing.fixed_per_year == 0
+        ):
+            raise ConfigError(
+                "housing.fixed_per_year",
+                0,
+                "at least 1 with construction_rule=fixed",
+                "For no construction use housing.construction_rule=none.",
             )
         if self.housing.price_floor > self.housing.price_cap:
             raise ConfigError(
@@ -931,6 +1586,71 @@ class Config:
                 sorted(self.qol.weights),
                 f"weights for every life stage; missing {', '.join(sorted(missing))}",
             )
+        serving = {t.name for t in ServiceType if getattr(self.services, t.name).serves_residents}
+        for stage, weights in self.qol.service_weights.items():
+            if stage not in stages:
+                raise ConfigError(
+                    f"qol.service_weights.{stage}",
+                    stage,
+                    f"a life stage: {', '.join(sorted(stages))}",
+                )
+            for kind, weight in weights.items():
+                if kind not in serving:
+                    raise ConfigError(
+                        f"qol.service_weights.{stage}.{kind}",
+                        kind,
+                        f"a kind of service residents use: {', '.join(sorted(serving))}",
+                    )
+                if isinstance(weight, bool) or not (
+                    isinstance(weight, int | float) and weight >= 0
+                ):
+                    raise ConfigError(
+                        f"qol.service_weights.{stage}.{kind}", weight, "a weight >= 0"
+                    )
+        for kind in ServiceType:
+            settings = getattr(self.services, kind.name)
+            _check_bands(
+                settings.need_by_age, f"services.{kind.name}.need_by_age", sum_to_one=False
+            )
+            if (
+                settings.operator is not Operator.municipal
+                and settings.break_even_population is None
+                and settings.fixed_cost_eur is None
+                and kind is not ServiceType.manufacturer
+            ):
+                raise ConfigError(
+                    f"services.{kind.name}.break_even_population",
+                    None,
+                    "a number of users, or fixed_cost_eur",
+                )
+        _check_bands(
+            self.services.grocery_shop.need_by_age,
+            "services.grocery_shop.need_by_age",
+            sum_to_one=False,
+        )
+        for year, share in self.services.online_share.items():
+            if isinstance(year, bool) or not isinstance(year, int) or year < 0:
+                raise ConfigError(f"services.online_share[{year!r}]", year, "a simulated year >= 0")
+            if isinstance(share, bool) or not (
+                isinstance(share, int | float) and 0.0 <= share <= 1.0
+            ):
+                raise ConfigError(f"services.online_share[{year}]", share, "a share in [0, 1]")
+        if not self.services.online_share:
+            raise ConfigError("services.online_share", {}, "at least one year: share entry")
+        shock = self.shock
+        if shock.kind is not ShockKind.none:
+            if shock.year > self.years:
+                raise ConfigError(
+                    "shock.year",
+                    shock.year,
+                    f"a year of the run, 1..{self.years}",
+                    "Raise years or move the shock.",
+                )
+            names = [p.name for p in self.town.places]
+            if self.town.file is None and shock.place is not None and shock.place not in names:
+                raise ConfigError(
+                    "shock.place", shock.place, f"a place of the town: {', '.join(names)}"
+                )
 
 
 def default_town() -> TownConfig:
@@ -1001,6 +1721,10 @@ def parameter_table(node: Any = None, path: str = "") -> list[dict[str, Any]]:
             continue
         meta = f.metadata
         shown = value.value if isinstance(value, enum.Enum) else value
+        source = meta.get("source", "")
+        parts = here.split(".")
+        if len(parts) == 3 and parts[0] == "services":
+            source = SERVICE_SOURCES.get(parts[1], {}).get(parts[2], source)
         allowed = []
         if meta.get("min") is not None:
             allowed.append(f"{'>' if meta.get('exclusive_min') else '>='} {meta['min']}")
@@ -1012,7 +1736,7 @@ def parameter_table(node: Any = None, path: str = "") -> list[dict[str, Any]]:
                 "default": shown,
                 "unit": meta.get("unit", ""),
                 "allowed": ", ".join(allowed),
-                "source": meta.get("source", ""),
+                "source": source,
                 "meaning": meta.get("doc", ""),
             }
         )
@@ -1028,8 +1752,12 @@ def markdown_table() -> str:
     ]
     for r in rows:
         default = r["default"]
-        if isinstance(default, dict):
+        if isinstance(default, dict) and all(not isinstance(v, dict) for v in default.values()):
+            default = ", ".join(f"{k}: {v}" for k, v in default.items())
+        elif isinstance(default, dict):
             default = "see `sim/config.py`"
+        elif default is None:
+            default = "–"
         lines.append(
             f"| `{r['parameter']}` | {default} | {r['unit']} | {r['allowed']} | {r['meaning']} | {r['source']} |"
         )

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from sim import data
-from sim.config import LifeStage
+from sim.config import LifeStage, ServiceType
 from sim.migration import qol_gaps
 from sim.population import Origin, Role
+from sim.services import RESIDENT_KINDS
 
 if TYPE_CHECKING:
     from sim.model import TownModel
@@ -287,6 +288,73 @@ def arrivals_of_type(origin: Origin, model: TownModel) -> int:
     return int(model.flows.in_by_origin.get(origin.name, 0))
 
 
+def services_open(kind: ServiceType, model: TownModel) -> int:
+    """Open providers of a kind (use with functools.partial)."""
+    return len(model.services.open_of(kind))
+
+
+def travel_min(kind: ServiceType, model: TownModel) -> float:
+    """Population-weighted mean minutes to the nearest open provider, by each resident's mode."""
+    return model.services.travel_minutes(kind)
+
+
+def share_over_15min(kind: ServiceType, model: TownModel) -> float:
+    """Share of residents more than 15 minutes (Thünen's acceptable maximum) from the nearest."""
+    return model.services.travel_minutes(kind, threshold=15.0)
+
+
+def closures(model: TownModel) -> int:
+    """Providers closed this year (losses, retirement, minimum users, debt rule; not shocks)."""
+    return model.services.year_counts["closures"]
+
+
+def openings(model: TownModel) -> int:
+    return model.services.year_counts["openings"]
+
+
+def successions(model: TownModel) -> int:
+    return model.services.year_counts["successions"]
+
+
+def shock_closures(model: TownModel) -> int:
+    """Providers closed by an exogenous shock this year."""
+    return model.services.year_counts["shocks"]
+
+
+def jobs_local(model: TownModel) -> float:
+    """Jobs located in the town: other jobs plus the staff of open providers."""
+    return float(model.town.jobs[model.town.home_places].sum())
+
+
+def municipal_balance_eur(model: TownModel) -> float:
+    return float(model.services.municipality.balance_eur)
+
+
+def municipal_debt_eur(model: TownModel) -> float:
+    return float(model.services.municipality.debt_eur)
+
+
+def municipal_debt_per_resident_eur(model: TownModel) -> float:
+    return float(model.services.municipality.debt_per_resident_eur)
+
+
+def municipal_service_deficits_eur(model: TownModel) -> float:
+    return float(model.services.municipality.accounts.get("service_deficits_eur", 0.0))
+
+
+def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
+    """Infrastructure cost per resident: rises as the town empties (seed-notes SF9)."""
+    residents = model.population.size
+    cost = model.config.municipality.infrastructure_per_dwelling_eur * int(
+        model.population.dwellings.in_stock.sum()
+    )
+    return float(cost / residents) if residents else float("nan")
+
+
+def online_share(model: TownModel) -> float:
+    return model.services.online_share()
+
+
 REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "year": year,
     "population": population,
@@ -340,6 +408,21 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "car_access_share_adults": car_access_share_adults,
     "alumni_pool": alumni_pool,
     "arrivals_blocked": arrivals_blocked,
+    # Services (issue #3)
+    **{f"services_open_{k.value}": partial(services_open, k) for k in ServiceType},
+    **{f"travel_min_{k.value}": partial(travel_min, k) for k in RESIDENT_KINDS},
+    **{f"share_over_15min_{k.value}": partial(share_over_15min, k) for k in RESIDENT_KINDS},
+    "closures": closures,
+    "openings": openings,
+    "successions": successions,
+    "shock_closures": shock_closures,
+    "jobs_local": jobs_local,
+    "municipal_balance_eur": municipal_balance_eur,
+    "municipal_debt_eur": municipal_debt_eur,
+    "municipal_debt_per_resident_eur": municipal_debt_per_resident_eur,
+    "municipal_service_deficits_eur": municipal_service_deficits_eur,
+    "infrastructure_cost_per_resident_eur": infrastructure_cost_per_resident_eur,
+    "online_share": online_share,
 }
 
 POPULATION_BAND_WIDTH = 5

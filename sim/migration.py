@@ -1,6 +1,6 @@
 """Migration: who leaves the town, who comes back, and which newcomers arrive.
 
-Out-migration (ODD §7.4). Deciding units are households (decided by their oldest adult, all
+Out-migration (ODD §7.6). Deciding units are households (decided by their oldest adult, all
 members move together) and adult children living with their parents (alone). A unit's yearly
 rate is the German gross-mobility rate of the decider's age band, multiplied by
 
@@ -103,10 +103,6 @@ def out_migration(model: TownModel) -> None:
         return
     gap = qol_gaps(model)
     n_hh = len(pop.households)
-    sizes = np.bincount(p.household[rows], minlength=n_hh)
-    hh_gap = np.bincount(p.household[rows], weights=gap[rows], minlength=n_hh) / np.maximum(
-        sizes, 1
-    )
 
     adults = rows[p.role[rows] == Role.adult]
     # Decider of a household: its oldest adult under 65, else its oldest adult (a widowed
@@ -117,10 +113,13 @@ def out_migration(model: TownModel) -> None:
     deciders = adults[first]
     adult_children = rows[(p.role[rows] == Role.child) & (p.age[rows] >= 18)]
 
-    # Members who would move along with a household: everyone except adult children.
-    along = np.bincount(
-        p.household[rows], weights=(p.role[rows] == Role.adult) | (p.age[rows] < 18), minlength=n_hh
-    )
+    # Members who would move along with a household: everyone except adult children; the
+    # household weighs their quality of life (adult children decide for themselves).
+    moves_along = (p.role[rows] == Role.adult) | (p.age[rows] < 18)
+    along = np.bincount(p.household[rows], weights=moves_along, minlength=n_hh)
+    hh_gap = np.bincount(
+        p.household[rows], weights=np.where(moves_along, gap[rows], 0.0), minlength=n_hh
+    ) / np.maximum(along, 1)
 
     units = np.concatenate([deciders, adult_children])
     is_household = np.arange(units.size) < deciders.size
@@ -198,7 +197,7 @@ NEWCOMER_STAGES: dict[Origin, tuple[LifeStage, ...]] = {
     Origin.remote_worker: (LifeStage.remote_worker,),
     Origin.returnee: (LifeStage.commuter,),
 }
-"""Whose quality of life a newcomer household of each type weighs (assumption, ODD §7.4)."""
+"""Whose quality of life a newcomer household of each type weighs (assumption, ODD §7.6)."""
 
 MEAN_SIZE = {
     Origin.family: 3.7,
@@ -448,7 +447,9 @@ def _settle(
     # Remote workers keep their job at the metropolis and work from home (issue #2 newcomer type).
     workers = rows[merged["remote"] & (age >= 18) & (age < model.config.work.retirement_age)]
     pop.people.stage[workers] = LifeStage.remote_worker
-    pop.people.job_place[workers] = max(model.town.metropolis, 0)
+    pop.people.job_place[workers] = (
+        model.town.metropolis if model.town.metropolis >= 0 else model.town.regional_centre
+    )
     build_ties(model, rows)
     for origin, _, _ in groups:
         members = merged["origin"] == int(origin)

@@ -10,10 +10,11 @@ from mesa.discrete_space import Network
 
 from sim import accessibility, data, demography, migration, work
 from sim.agents.resident import Resident
-from sim.config import Config
+from sim.config import Config, LifeStage
 from sim.housing import HousingMarket
 from sim.metrics import Recorder, YearFlows
-from sim.population import Population
+from sim.population import Origin, Population
+from sim.services import ServiceSystem
 from sim.synthesis import synthesise
 from sim.town import Town, resolve_town
 
@@ -57,12 +58,14 @@ class TownModel(mesa.Model):
         self.flows = YearFlows()
 
         self.qol_weights = accessibility.weight_matrix(self)
-        self.job_probabilities = work.job_choice_probabilities(self)
-        self.study_place = work.study_places(self)
+        self.services: ServiceSystem | None = None
+        self.place_qol_cache: dict[tuple, np.ndarray] = {}
 
         synthesise(self)
-        work.update_work(self, self.population.alive_rows)
+        self.services = ServiceSystem(self)  # providers, the municipality, bus lines, jobs
         self.network_changed()
+        work.update_work(self, self.population.alive_rows)
+        self.qol = accessibility.quality_of_life(self)
         self.recorder = Recorder()
         self.recorder.record(self)
         log.debug("initial town %s: %d residents", self.town.config.name, self.population.size)
@@ -85,25 +88,64 @@ class TownModel(mesa.Model):
         work.update_work(self)
         # 3. Housing
         self.housing.update()
-        # 4. Accessibility and quality of life
+        # 4. Services: shocks, demand and accounts, closures, successions, entries, budget
+        self.services.year()
+        # 5. Accessibility and quality of life
         self.qol = accessibility.quality_of_life(self)
-        # 5. Migration
+        # 6. Migration
         if self.config.migration.enabled:
             self.tie_counts = self.population.tie_counts()
             migration.out_migration(self)
             migration.in_migration(self)
-        # 6. Observation (newcomers get their quality of life first)
+        # 7. Observation (newcomers get their quality of life first)
         self.qol = accessibility.update_quality_of_life(self, self.qol)
         self.recorder.record(self)
 
     def network_changed(self) -> None:
-        """Recompute what depends on travel times: call after places or links change."""
+        """Recompute what depends on travel times: call after places or links change.
+
+        Residents' quality of life is recomputed in the next QoL phase.
+        """
         self.town.recompute_travel_times()
-        self.job_probabilities = work.job_choice_probabilities(self)
+        self.place_qol_cache.clear()
+        self.refresh_job_choice()
         self.study_place = work.study_places(self)
         self.university_minutes = work.minutes_to_university(self)
+        if self.services is not None:
+            self.services.refresh_access()
         self.alternative_qol = accessibility.alternative_qol(self)
-        self.qol = accessibility.quality_of_life(self)
+
+    def refresh_job_choice(self) -> None:
+        """Job-choice probabilities after jobs or travel times changed."""
+        self.job_probabilities = work.job_choice_probabilities(self)
+
+    def lose_local_jobs(self, place: int, jobs: float) -> None:
+        """``jobs`` residents working at ``place`` lose their job and look for a new one."""
+        p = self.population.people
+        rows = self.population.alive_rows
+        workers = rows[(p.job_place[rows] == place) & (p.stage[rows] == LifeStage.local_worker)]
+        count = min(round(jobs), workers.size)
+        if count:
+            work.assign_work(self, self.rng.choice(workers, size=count, replace=False))
+
+    def town_attractiveness(self) -> float:
+        """QoL gain of a family moving here over its best alternative (see sim/migration.py)."""
+        _, _, habitable = self.housing.stock_by_place()
+        weights = np.zeros(self.town.n_places)
+        weights[self.town.home_places] = np.maximum(habitable[self.town.home_places], 1)
+        return migration.attractiveness(self, Origin.family, weights)
+
+    def place_mode_counts(self) -> np.ndarray:
+        """Residents by place and mode (car, no car): array (P, 2); cached per population state."""
+        cached = getattr(self, "_place_mode_cache", None)
+        if cached is not None and cached[0] == self.population.version:
+            return cached[1]
+        p = self.population.people
+        rows = self.population.alive_rows
+        key = self.population.person_place(rows) * 2 + np.where(p.has_car[rows], 0, 1)
+        counts = np.bincount(key, minlength=self.town.n_places * 2).reshape(self.town.n_places, 2)
+        self._place_mode_cache = (self.population.version, counts)
+        return counts
 
     # -- agents ----------------------------------------------------------------------------
 

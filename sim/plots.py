@@ -86,3 +86,165 @@ def plot_population(
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
+
+
+def plot_services(result, path: str | Path) -> None:
+    """Providers open by kind over time, and the town network at start and end.
+
+    On the maps, places are circles sized by residents (destinations are squares), links
+    are grey (a bus runs on the blue ones), providers are coloured dots around their place,
+    and on the end map providers that closed during the run are grey crosses.
+    """
+    import numpy as np
+
+    from sim.config import ServiceType
+
+    metrics = result.metrics
+    kinds = [k for k in ServiceType if f"services_open_{k.value}" in metrics.columns]
+    colours = dict(zip(kinds, plt.get_cmap("tab20").colors, strict=False))
+    model = result.model
+    fig = plt.figure(figsize=(16, 5.2))
+    grid = fig.add_gridspec(1, 3, width_ratios=[1.25, 1, 1])
+    ax = fig.add_subplot(grid[0])
+    for kind in kinds:
+        series = metrics[f"services_open_{kind.value}"]
+        if series.max() > 0:
+            ax.plot(
+                metrics["year"],
+                series,
+                label=kind.value.replace("_", " "),
+                color=colours[kind],
+                lw=1.8,
+            )
+    ax.set_title("Providers open, by kind")
+    ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    if model is None:
+        fig.tight_layout()
+        fig.savefig(path, dpi=110, format="png")
+        plt.close(fig)
+        return
+    town = model.town
+    xy = _town_map_positions(town)
+    homes = town.home_places
+    span = float(np.ptp(xy[homes], axis=0).max()) if homes.size > 1 else 1.0
+    span = span or 1.0
+    start_residents = town.residents.astype(float)
+    end_residents = np.bincount(
+        model.population.person_place(model.population.alive_rows), minlength=town.n_places
+    ).astype(float)
+    initial = [
+        (item.type, town.index[item.place])
+        for item in town.config.providers
+        for _ in range(item.count)
+    ]
+    now = [(p.kind, p.place) for p in model.services.providers]
+    closed = [
+        (ServiceType(e["provider_type"]), town.index[e["place"]])
+        for e in model.services.events
+        if e["kind"] in ("closure", "shock")
+    ]
+    last_year = int(metrics["year"].iloc[-1])
+    for panel, (title, residents, providers, crossed) in enumerate(
+        (
+            (f"Year 0: {len(initial)} providers", start_residents, initial, []),
+            (
+                f"Year {last_year}: {len(now)} open, {len(closed)} closed",
+                end_residents,
+                now,
+                closed,
+            ),
+        )
+    ):
+        ax = fig.add_subplot(grid[panel + 1])
+        for a, b, attrs in town.graph.edges(data=True):
+            bus = (
+                attrs.get("bus_departures_per_day", 0) > 0
+                if panel == 1
+                else any(
+                    set(e.between) == {town.names[a], town.names[b]}
+                    and e.bus_departures_per_day > 0
+                    for e in town.config.edges
+                )
+            )
+            ax.plot(
+                *xy[[a, b]].T,
+                color="#1565c0" if bus else "#bdbdbd",
+                lw=2.2 if bus else 1.2,
+                zorder=1,
+            )
+        size = 60 + 900 * residents / max(start_residents.max(), 1)
+        ax.scatter(
+            xy[homes, 0],
+            xy[homes, 1],
+            s=size[homes],
+            color="#eeeeee",
+            edgecolor="#616161",
+            zorder=2,
+        )
+        dest = np.flatnonzero(town.is_destination)
+        ax.scatter(
+            xy[dest, 0],
+            xy[dest, 1],
+            s=160,
+            marker="s",
+            color="#fff3e0",
+            edgecolor="#e65100",
+            zorder=2,
+        )
+        for i in range(town.n_places):
+            label = town.names[i]
+            if town.is_destination[i]:
+                label += f"\n{town.minutes[0, town.centre, i]:.0f} min by car"
+            ax.annotate(
+                label, xy[i], textcoords="offset points", xytext=(0, -18), ha="center", fontsize=7
+            )
+        marks = [(k, p, False) for k, p in providers] + [(k, p, True) for k, p in crossed]
+        by_place: dict[int, list] = {}
+        for mark in marks:
+            by_place.setdefault(mark[1], []).append(mark)
+        for place, items in by_place.items():
+            angles = np.linspace(0, 2 * np.pi, len(items), endpoint=False)
+            radius = 0.05 * span * (1 + len(items) / 25)
+            for (kind, _, is_closed), angle in zip(items, angles, strict=True):
+                x, y = xy[place] + radius * np.array([np.cos(angle), np.sin(angle)])
+                if is_closed:
+                    ax.scatter(x, y, marker="x", s=22, color="#757575", zorder=3)
+                else:
+                    ax.scatter(
+                        x, y, s=16, color=colours[kind], edgecolor="black", linewidth=0.3, zorder=3
+                    )
+        ax.set_title(title, fontsize=10)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    fig.suptitle(f"{result.summary.get('town', '')}: services (blue links: bus running; x: closed)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, format="png")
+    plt.close(fig)
+
+
+def _town_map_positions(town):
+    """Map positions: the town's places by their layout; destinations on a ring around them.
+
+    Destinations lie far away (25–100 minutes) and would squeeze the town into a corner, so they
+    are drawn in their direction from the centre, the nearest at 1.5 times the town's radius and
+    each further one 0.7 radii beyond (labels give the real minutes).
+    """
+    import numpy as np
+
+    pos = town.layout()
+    xy = np.array([pos[i] for i in range(town.n_places)], dtype=float)
+    homes = town.home_places
+    centre = xy[town.centre]
+    radius = float(np.max(np.linalg.norm(xy[homes] - centre, axis=1))) if homes.size > 1 else 1.0
+    radius = radius or 1.0
+    destinations = sorted(
+        np.flatnonzero(town.is_destination), key=lambda i: town.minutes[0, town.centre, i]
+    )
+    for rank, i in enumerate(destinations):
+        direction = xy[i] - centre
+        norm = float(np.linalg.norm(direction)) or 1.0
+        xy[i] = centre + direction / norm * radius * (1.5 + 0.7 * rank)
+    return xy

@@ -2,7 +2,7 @@
 
 Used by the CLI, the tests, the benchmark, notebooks and sweeps alike::
 
-    from sim.config import Config
+    from sim.config import Config, validate
     from sim.run import run_simulation
     result = run_simulation(Config(years=10, seed=1))
     result.metrics.tail()
@@ -21,12 +21,20 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim.config import Config
+from sim.config import Config, validate
 from sim.model import TownModel
 
 log = logging.getLogger(__name__)
 
-OUTPUT_FILES = ("metrics.parquet", "population.parquet", "summary.json", "population.png")
+OUTPUT_FILES = (
+    "metrics.parquet",
+    "population.parquet",
+    "events.parquet",
+    "summary.json",
+    "population.png",
+    "services.png",
+)
+EVENT_COLUMNS = ["year", "kind", "provider_type", "format", "place", "reason", "provider_id"]
 
 
 @dataclass
@@ -37,6 +45,7 @@ class RunResult:
         config: the configuration that was run.
         metrics: one row per year (year 0 = initial state); see sim/metrics.py.
         population: year, age_band, sex, count.
+        events: one row per opening, closure, succession or shock.
         summary: headline figures (also written to summary.json).
         model: the model in its final state (not pickled into outputs).
     """
@@ -44,6 +53,7 @@ class RunResult:
     config: Config
     metrics: pd.DataFrame
     population: pd.DataFrame
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict[str, Any] = field(default_factory=dict)
     model: TownModel | None = None
 
@@ -59,6 +69,7 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
     Raises:
         ConfigError: if the town cannot be built from the configuration (before year 1).
     """
+    validate(config)  # again: a Config may have been changed since it was built
     started = time.perf_counter()
     model = TownModel(config)
     show = config.output.progress if progress is None else progress
@@ -74,6 +85,7 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
         model.step()
     metrics = model.recorder.metrics()
     population = model.recorder.population_table()
+    events = pd.DataFrame(model.services.events, columns=EVENT_COLUMNS)
     wall = time.perf_counter() - started
     summary = summarise(config, model, metrics, wall)
     log.info(
@@ -86,7 +98,12 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
         wall,
     )
     return RunResult(
-        config=config, metrics=metrics, population=population, summary=summary, model=model
+        config=config,
+        metrics=metrics,
+        population=population,
+        events=events,
+        summary=summary,
+        model=model,
     )
 
 
@@ -103,7 +120,9 @@ def summarise(
         "years": config.years,
         "population_start": int(first["population"]),
         "population_end": int(last["population"]),
-        "population_change_pct": round(100.0 * (last["population"] / first["population"] - 1.0), 2)
+        "population_change_pct": round(
+            float(100.0 * (last["population"] / first["population"] - 1.0)), 2
+        )
         if first["population"]
         else None,
         "median_age_start": float(first["median_age"]),
@@ -115,6 +134,18 @@ def summarise(
         "vacancy_rate_end": float(last["vacancy_rate"]),
         "qol_mean_start": float(first["qol_mean"]),
         "qol_mean_end": float(last["qol_mean"]),
+        "services_open_start": int(
+            sum(first[c] for c in metrics.columns if c.startswith("services_open_"))
+        ),
+        "services_open_end": int(
+            sum(last[c] for c in metrics.columns if c.startswith("services_open_"))
+        ),
+        "closures": int(flows["closures"].sum()),
+        "openings": int(flows["openings"].sum()),
+        "municipal_debt_per_resident_eur_end": round(
+            float(last["municipal_debt_per_resident_eur"]), 1
+        ),
+        "shock": config.shock.kind.value,
         "resident_years": resident_years,
         "wall_seconds": round(wall_seconds, 3),
         "status": "complete",
@@ -143,12 +174,18 @@ def write_outputs(
     tmp = directory / ".population.parquet.tmp"
     result.population.to_parquet(tmp, index=False)
     _commit(tmp, directory / "population.parquet")
+    tmp = directory / ".events.parquet.tmp"
+    result.events.to_parquet(tmp, index=False)
+    _commit(tmp, directory / "events.parquet")
     if result.config.output.plots if plots is None else plots:
-        from sim.plots import plot_population
+        from sim.plots import plot_population, plot_services
 
         tmp = directory / ".population.png.tmp"
         plot_population(result.metrics, result.population, tmp, title=result.summary["town"])
         _commit(tmp, directory / "population.png")
+        tmp = directory / ".services.png.tmp"
+        plot_services(result, tmp)
+        _commit(tmp, directory / "services.png")
     tmp = directory / ".summary.json.tmp"
     tmp.write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
     _commit(tmp, directory / "summary.json")
@@ -169,6 +206,9 @@ def summary_table(metrics: pd.DataFrame) -> pd.DataFrame:
             "in": rows["in_migrants"].astype(int),
             "out": rows["out_migrants"].astype(int),
             "net migration": rows["net_migration"].astype(int),
+            "services": rows[[c for c in rows.columns if c.startswith("services_open_")]]
+            .sum(axis=1)
+            .astype(int),
             "QoL": rows["qol_mean"].round(3),
         }
     )

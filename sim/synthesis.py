@@ -64,8 +64,9 @@ def synthesise(model: TownModel) -> None:
         n_households = int(members.max()) + 1
         if n_households > free.size:
             index = int(place)
+            prefix = getattr(town.config, "source", "town")
             raise ConfigError(
-                f"town.places[{index}].dwellings",
+                f"{prefix}.places[{index}].dwellings",
                 int(town.dwellings[place]),
                 f"at least {n_households} dwellings for the {n_people} residents of {town.names[place]!r}",
                 "The synthesised households need one dwelling each; raise dwellings or lower residents.",

@@ -22,8 +22,10 @@ from sim.config import (
     EdgeConfig,
     PlaceConfig,
     PlaceKind,
+    ProviderConfig,
     QolConfig,
     Region,
+    ServiceType,
     TownConfig,
     validate,
 )
@@ -58,6 +60,7 @@ class Town:
         self.residents = np.array([p.residents for p in places], dtype=np.int64)
         self.dwellings = np.array([p.dwellings for p in places], dtype=np.int64)
         self.jobs = np.array([p.jobs for p in places], dtype=float)
+        self.hinterland = np.array([p.hinterland for p in places], dtype=float)
         self.broadband = np.array([p.broadband for p in places], dtype=float)
         self.price_index = np.array([p.price_index for p in places], dtype=float)
         self.university = np.array([p.university for p in places], dtype=bool)
@@ -91,6 +94,24 @@ class Town:
             return -1
         return min(candidates, key=lambda i: self.minutes[CAR, self.centre, i])
 
+    def set_bus(self, a: str, b: str, running: bool) -> bool:
+        """Run or stop the bus on the link a–b (minutes and departures from the config).
+
+        Returns True if that changed anything; call the model's ``network_changed()`` then.
+        """
+        i, j = self.index[a], self.index[b]
+        attrs = self.graph.edges[i, j]
+        if running == ("bus_departures_per_day" in attrs):
+            return False
+        if running:
+            edge = next(e for e in self.config.edges if set(e.between) == {a, b})
+            attrs["bus_minutes"] = float(edge.bus_minutes)
+            attrs["bus_departures_per_day"] = int(edge.bus_departures_per_day)
+        else:
+            attrs.pop("bus_minutes", None)
+            attrs.pop("bus_departures_per_day", None)
+        return True
+
     def recompute_travel_times(self) -> None:
         """All-pairs shortest door-to-door minutes by car and without a car.
 
@@ -105,7 +126,7 @@ class Town:
         hours = self._qol.bus_service_hours
         for _, _, attrs in self.graph.edges(data=True):
             no_car = attrs["car_minutes"] * walk
-            if attrs.get("bus_departures_per_day", 0) > 0:
+            if attrs.get("bus_departures_per_day", 0) > 0:  # a bus runs on this link
                 wait = min(
                     0.5 * hours * 60.0 / attrs["bus_departures_per_day"],
                     self._qol.bus_max_wait_minutes,
@@ -147,7 +168,7 @@ class Town:
 # The planner's own-town file
 # ---------------------------------------------------------------------------------------------
 
-_TOP_KEYS = ("name", "region", "file", "places", "edges")
+_TOP_KEYS = ("name", "region", "file", "places", "edges", "providers")
 
 
 def config_dir() -> Path:
@@ -232,11 +253,26 @@ def load_town_file(path: str | Path) -> TownConfig:
         _build(PlaceConfig, item, f"{where}.places[{i}]") for i, item in enumerate(raw["places"])
     ]
     edges = [_build(EdgeConfig, item, f"{where}.edges[{i}]") for i, item in enumerate(edges_raw)]
+    providers_raw = raw.get("providers") or []
+    if not isinstance(providers_raw, list):
+        raise ConfigError(
+            f"{where}.providers", providers_raw, "a list of providers (type, place, count, ...)"
+        )
+    providers = [
+        _build(ProviderConfig, item, f"{where}.providers[{i}]")
+        for i, item in enumerate(providers_raw)
+    ]
     region = _enum(Region, raw.get("region", "germany"), f"{where}.region")
     town = TownConfig(
-        name=str(raw.get("name", path.stem)), region=region, file=None, places=places, edges=edges
+        name=str(raw.get("name", path.stem)),
+        region=region,
+        file=None,
+        places=places,
+        edges=edges,
+        providers=providers,
     )
     validate(town, where)
+    town.source = where  # so later errors (e.g. too few dwellings) name the file
     return town
 
 
@@ -280,9 +316,13 @@ def _build(cls: type, raw: Any, where: str) -> Any:
         here = f"{where}.{f.name}"
         if f.name == "kind":
             value = _enum(PlaceKind, value, here)
-        elif f.name == "between":
+        elif f.name == "type":
+            value = _enum(ServiceType, value, here)
+        elif f.name in ("between", "route"):
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                raise ConfigError(here, value, "a list of two place names")
+                raise ConfigError(here, value, "a list of place names")
+        elif f.name in ("place", "format"):
+            value = str(value)
         elif f.name == "age_structure":
             if value is not None and not isinstance(value, dict):
                 raise ConfigError(here, value, "a mapping from age band to share")
@@ -301,6 +341,9 @@ def _build(cls: type, raw: Any, where: str) -> Any:
         ):
             raise ConfigError(here, value, "a number")
         kwargs[f.name] = value
+    if cls is ProviderConfig and ("type" not in kwargs or "place" not in kwargs):
+        missing = "type" if "type" not in kwargs else "place"
+        raise ConfigError(f"{where}.{missing}", None, "a type and a place for every provider")
     if cls is PlaceConfig and "name" not in kwargs:
         raise ConfigError(f"{where}.name", None, "a name for every place")
     if cls is EdgeConfig and "car_minutes" not in kwargs:

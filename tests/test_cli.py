@@ -49,6 +49,13 @@ def test_any_parameter_can_be_overridden_by_its_path():
     assert cfg.town.region.value == "east"
 
 
+def test_unknown_keys_are_rejected_with_suggestions():
+    with pytest.raises(ConfigError, match=r"migraton .*Did you mean migration"):
+        _compose("+migraton.rate_18_24=0.5")
+    with pytest.raises(ConfigError, match=r"migration.rate_1824 .*Did you mean rate_18_24"):
+        _compose("+migration.rate_1824=0.5")
+
+
 def test_invalid_override_raises_config_error():
     with pytest.raises(ConfigError, match=r"migration.rate_25_29 = 2.0"):
         _compose("migration.rate_25_29=2.0")
@@ -102,13 +109,15 @@ def test_cli_own_town_file_is_copied_beside_the_outputs(tmp_path):
     ("override", "fragment"),
     [
         ("years=0", "years = 0"),
+        ("+migraton.rate_18_24=0.5", "Did you mean migration"),
+        ("shock=gp_retires shock.year=99", "shock.year = 99"),
         ("town.places.0.residents=-10", "town.places[0].residents = -10"),
         ("town.file=/nonexistent/mytown.yaml", "existing YAML file"),
     ],
 )
 def test_cli_bad_input_exits_non_zero_and_leaves_no_output(tmp_path, override, fragment):
     out = tmp_path / "bad"
-    result = _run(override, f"hydra.run.dir={out}")
+    result = _run(*override.split(), f"hydra.run.dir={out}")
     assert result.returncode == 2
     assert fragment in result.stderr
     assert "Traceback" not in result.stderr
@@ -129,7 +138,7 @@ def test_multirun_with_the_joblib_launcher(tmp_path):
     assert result.returncode == 0, result.stderr
     summaries = sorted(sweep.glob("*/summary.json"))
     assert [json.loads(p.read_text())["seed"] for p in summaries] == [0, 1]
-    assert {p.parent.name for p in summaries} == {"seed=0,years=2", "seed=1,years=2"}
+    assert {p.parent.name for p in summaries} == {"0_seed=0,years=2", "1_seed=1,years=2"}
 
 
 @pytest.mark.slow

@@ -267,3 +267,49 @@ def test_odd_parameter_table_is_generated_from_the_config():
     assert table == markdown_table(), (
         "docs/ODD.md §7 is out of date: run python -m sim.config --write-odd"
     )
+
+
+def test_bus_minutes_need_departures():
+    town = tiny_town()
+    town.edges[0].bus_departures_per_day = 0
+    err = _error(lambda: Config(town=town))
+    assert err.field == "town.edges[0].bus_departures_per_day"
+
+
+def test_fixed_construction_needs_a_number():
+    from sim.config import ConstructionRule
+
+    cfg = tiny_config()
+    cfg.housing.construction_rule = ConstructionRule.fixed
+    cfg.housing.fixed_per_year = 0
+    err = _error(lambda: validate(cfg))
+    assert err.field == "housing.fixed_per_year" and "construction_rule=none" in str(err)
+
+
+def test_a_config_changed_after_construction_is_checked_again_before_running():
+    from sim.run import run_simulation
+
+    cfg = tiny_config()
+    cfg.years = -2
+    err = _error(lambda: run_simulation(cfg))
+    assert err.field == "years"
+
+
+def test_config_error_survives_pickling():
+    import pickle
+
+    err = ConfigError("town.places[0].residents", -5, "a value >= 0", "Fix it.")
+    again = pickle.loads(pickle.dumps(err))
+    assert str(again) == str(err) and again.field == err.field
+
+
+def test_too_few_dwellings_in_an_own_town_file_names_the_file(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "name: X\nplaces:\n  - {name: A, kind: centre, residents: 1000, dwellings: 100}\n  - {name: M, kind: metropolis}\n"
+        "edges:\n  - {between: [A, M], car_minutes: 30}\n",
+        encoding="utf-8",
+    )
+    cfg = Config(town=load_town_file(path))
+    err = _error(lambda: TownModel(cfg))
+    assert err.field == "town.file[t.yaml].places[0].dwellings"

@@ -1,0 +1,676 @@
+"""Services in a town with little redundancy: demand, viability, closures, successions, entry.
+
+Every resident uses the nearest open provider of a kind by travel time for their mode; the
+destinations (regional centre, metropolis) offer every service and are the fallback. Demand is
+computed per (place, mode, age) with one ``bincount`` and matrix products, not per resident
+(seed-notes §2.2, §2.5, §2.6, §6.1, §7.3):
+
+- users of a kind = residents weighted by the kind's need by age (GP contacts rise with age,
+  school for 6–10, ...), normalised so the average German resident has need 1;
+- a share leaks to the regional centre, more the closer it is; online trade takes its cut
+  (an exogenous yearly path); a provider loses part of its demand when its anchor (e.g. a GP
+  for a pharmacy) is not open at its place;
+- fixed costs are set so that a provider breaks even at the kind's threshold (a supermarket at
+  about 5,000 users, a pharmacy at 3,800, a GP practice at 1,600 per doctor's worth of users).
+
+A provider that loses money for ``loss_years`` closes; owners retire and find a successor
+with a chance that rises with profitability and the town's attractiveness; entrants open
+where a new provider would be viable. The municipality keeps or closes its own services.
+Quality of life reads the access tables kept here (``access_score``); migration responds
+through the existing mechanism only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim import data
+from sim.agents.municipality import Municipality
+from sim.agents.provider import Provider
+from sim.config import (
+    SHOCK_TARGET,
+    ConfigError,
+    LifeStage,
+    Operator,
+    ServiceType,
+    ServiceTypeConfig,
+    ShockKind,
+)
+from sim.town import CAR, NO_CAR
+
+if TYPE_CHECKING:
+    from sim.model import TownModel
+
+HEAD_COUNT_KINDS = (ServiceType.primary_school, ServiceType.kindergarten)
+"""Kinds whose need weights are attendance rates, so users are head counts (not normalised)."""
+
+DEMAND_KINDS = tuple(
+    k for k in ServiceType if k not in (ServiceType.bus_line, ServiceType.manufacturer)
+)
+"""Kinds whose users choose the nearest open provider (all but bus lines and the manufacturer)."""
+
+
+RESIDENT_KINDS = tuple(k for k in DEMAND_KINDS if k is not ServiceType.crafts)
+"""Kinds residents travel to; each has travel_min_<kind> and share_over_15min_<kind> columns."""
+
+Channel = tuple[ServiceType, str]
+"""A kind and, for groceries, a format: each has its own nearest provider."""
+
+CHANNELS: tuple[Channel, ...] = tuple(
+    (kind, fmt)
+    for kind in DEMAND_KINDS
+    for fmt in (("supermarket", "shop") if kind is ServiceType.grocery else ("",))
+)
+SUPERMARKET: Channel = (ServiceType.grocery, "supermarket")
+SHOP: Channel = (ServiceType.grocery, "shop")
+
+
+def need_by_age(bands: dict[str, float]) -> np.ndarray:
+    """Need weight for each single age, normalised to mean 1 over the German population.
+
+    A kind with zero need for most ages (schools) is normalised over the ages that need it.
+    """
+    weights = np.zeros(data.MAX_AGE + 1)
+    for label, value in bands.items():
+        low, high = data.parse_band(label)
+        weights[low : high + 1] = value
+    return weights
+
+
+def fixed_cost(settings: ServiceTypeConfig) -> float:
+    """The kind's fixed yearly cost: configured, or break-even users x spend x (1 - variable share)."""
+    if settings.fixed_cost_eur is not None:
+        return float(settings.fixed_cost_eur)
+    if settings.break_even_population is None:
+        return 0.0
+    return (
+        (1.0 - settings.variable_cost_share)
+        * settings.spend_per_person_eur
+        * settings.break_even_population
+    )
+
+
+class ServiceSystem:
+    """All providers of the town, their yearly accounts and the events they produce.
+
+    Attributes:
+        providers: open providers (Mesa ``Provider`` agents), in order of opening.
+        municipality: the Municipality agent.
+        events: one dict per opening, closure, succession or shock.
+        nearest_minutes: kind -> array (2, P): minutes to the nearest open provider (or
+            destination) by mode from each place.
+        access_score: array (stages, 2, P): the local_services component of quality of life.
+    """
+
+    def __init__(self, model: TownModel) -> None:
+        self.model = model
+        self.cfg = model.config.services
+        town = model.town
+        self.need = {
+            kind: need_by_age(getattr(self.cfg, kind.name).need_by_age) for kind in ServiceType
+        }
+        self.events: list[dict[str, Any]] = []
+        self.blocked_until: dict[ServiceType, int] = {}
+        self.providers: list[Provider] = []
+        self.base_jobs = town.jobs.copy()
+        self.year_counts = {"closures": 0, "openings": 0, "successions": 0, "shocks": 0}
+        self._network_dirty = False
+        self._dirty: set[Channel] = set()
+        self.version = 0  # counts access refreshes (cache key for quality of life at places)
+        self._lost_jobs: list[tuple[int, float]] = []
+        for item in town.config.providers:
+            place = town.index[item.place]
+            route = [town.index[name] for name in item.route]
+            for _ in range(item.count):
+                self._open(
+                    item.type,
+                    place,
+                    item.format or ("supermarket" if item.type is ServiceType.grocery else ""),
+                    staff=item.staff,
+                    route=route,
+                    initial=True,
+                )
+        self.municipality = Municipality(model)
+        self._normalise_needs()
+        self._check_shock_target()
+        self._apply_bus_lines()
+        self.update_jobs()
+        self.refresh_access()
+
+    # -- setup ----------------------------------------------------------------------------
+
+    def _normalise_needs(self) -> None:
+        """Scale needs so the average person of the Destatis 2020 population has need 1.
+
+        Not for schools and kindergartens: their weights are attendance rates (head counts).
+        """
+        profile = data.age_distribution(self.model.town.config.region.value).mean(axis=0)
+        for kind, weights in list(self.need.items()):
+            mean = float(profile @ weights)
+            if kind not in HEAD_COUNT_KINDS and mean > 0:
+                self.need[kind] = weights / mean
+
+    def _check_shock_target(self) -> None:
+        shock = self.model.config.shock
+        if shock.kind is ShockKind.none:
+            return
+        target = SHOCK_TARGET[shock.kind]
+        if not any(p.kind is target for p in self.providers):
+            raise ConfigError(
+                "shock.kind",
+                shock.kind.value,
+                f"a town with at least one provider of type {target.value}",
+                "Add one to town.providers or choose another shock.",
+            )
+
+    def settings_for(self, kind: ServiceType, fmt: str) -> ServiceTypeConfig:
+        return (
+            self.cfg.grocery_shop
+            if kind is ServiceType.grocery and fmt == "shop"
+            else getattr(self.cfg, kind.name)
+        )
+
+    def _owner_age(self, kind: ServiceType, initial: bool) -> int:
+        rng = self.model.rng
+        if not initial:
+            return int(rng.integers(30, 51))
+        if kind is ServiceType.gp:  # 40.8 % of GPs are 60 or older (KBV 2024)
+            return (
+                int(rng.integers(60, 70))
+                if rng.random() < self.cfg.gp_share_60_plus
+                else int(rng.integers(35, 60))
+            )
+        return int(np.clip(round(rng.normal(50, 9)), 28, 72))
+
+    # -- opening and closing ----------------------------------------------------------------
+
+    def _open(
+        self,
+        kind: ServiceType,
+        place: int,
+        fmt: str = "",
+        staff: int | None = None,
+        route: list[int] | None = None,
+        initial: bool = False,
+        reason: str = "",
+    ) -> Provider:
+        settings = self.settings_for(kind, fmt)
+        owner_age = (
+            self._owner_age(kind, initial) if settings.operator is Operator.private else None
+        )
+        provider = Provider(
+            self.model,
+            kind,
+            settings,
+            place,
+            fmt=fmt,
+            owner_age=owner_age,
+            staff=staff,
+            route=route,
+        )
+        self.providers.append(provider)
+        self._mark_dirty(provider)
+        if not initial:
+            self.year_counts["openings"] += 1
+            self._event("opening", provider, reason)
+            if kind is ServiceType.bus_line:
+                self._network_dirty = True
+        return provider
+
+    def close(self, provider: Provider, reason: str, kind: str = "closure") -> None:
+        """Close a provider: it leaves the model; its users go to the next nearest one."""
+        self.providers.remove(provider)
+        self._mark_dirty(provider)
+        if kind == "closure":
+            self.year_counts["closures"] += 1
+        else:
+            self.year_counts["shocks"] += 1
+        self._event(kind, provider, reason)
+        if provider.kind is ServiceType.bus_line:
+            self._network_dirty = True
+        if provider.staff > 0:
+            self._lost_jobs.append((provider.place, provider.staff))
+        provider.remove()
+
+    def _mark_dirty(self, provider: Provider) -> None:
+        if provider.kind in DEMAND_KINDS:
+            self._dirty.add((provider.kind, provider.format))
+
+    def _event(self, kind: str, provider: Provider, reason: str) -> None:
+        self.events.append(
+            {
+                "year": int(self.model.time),
+                "kind": kind,
+                "provider_type": provider.kind.value,
+                "format": provider.format,
+                "place": provider.place_name,
+                "reason": reason,
+                "provider_id": int(provider.unique_id),
+            }
+        )
+
+    def open_of(self, kind: ServiceType) -> list[Provider]:
+        return [p for p in self.providers if p.kind is kind]
+
+    def _count_at_places(self, providers: list[Provider]) -> np.ndarray:
+        places = np.array([p.place for p in providers], dtype=np.int64)
+        return np.bincount(places, minlength=self.model.town.n_places)
+
+    def open_in(self, channel: Channel) -> list[Provider]:
+        kind, fmt = channel
+        return [p for p in self.providers if p.kind is kind and p.format == fmt]
+
+    # -- bus lines -------------------------------------------------------------------------
+
+    def _apply_bus_lines(self) -> None:
+        """Edges of municipal bus lines carry a bus only while a line serving them is open."""
+        town = self.model.town
+        municipal_edges = {
+            frozenset(pair)
+            for item in town.config.providers
+            if item.type is ServiceType.bus_line
+            for pair in zip(item.route, item.route[1:], strict=False)
+        }
+        served = {
+            frozenset((town.names[a], town.names[b]))
+            for p in self.open_of(ServiceType.bus_line)
+            for a, b in zip(p.route, p.route[1:], strict=False)
+        }
+        changed = False
+        for edge in town.config.edges:
+            key = frozenset(edge.between)
+            if key in municipal_edges:
+                changed |= town.set_bus(edge.between[0], edge.between[1], key in served)
+        if changed:
+            self.model.network_changed()
+
+    # -- the year ---------------------------------------------------------------------------
+
+    def year(self) -> None:
+        """Shocks, demand and accounts, decisions, entries, the municipal budget (in this order)."""
+        self.year_counts = dict.fromkeys(self.year_counts, 0)
+        self._apply_shock()
+        counts = self._place_mode_age_counts()
+        self._accounts(counts)
+        self._decisions(counts)
+        self._after_changes()
+        self._entries(counts)
+        self._after_changes()
+        year = int(self.model.time)
+        self.municipality.run_budget(self.providers, year)
+        if self.municipality.debt_rule_breached():
+            cut = self.municipality.choose_cut(self.providers)
+            if cut is not None:
+                self.close(cut, "debt rule: budget cannot carry its deficit")
+                self._after_changes()
+        self.update_jobs()
+        for place, staff in self._lost_jobs:
+            self.model.lose_local_jobs(place, staff)
+        self._lost_jobs.clear()
+
+    def _after_changes(self) -> None:
+        if self._network_dirty:
+            self._network_dirty = False
+            self._apply_bus_lines()
+        dirty, self._dirty = self._dirty, set()
+        self.refresh_access(dirty)
+
+    def _apply_shock(self) -> None:
+        shock = self.model.config.shock
+        year = int(self.model.time)
+        if shock.kind is ShockKind.none or year != shock.year:
+            return
+        target = SHOCK_TARGET[shock.kind]
+        town = self.model.town
+        place = town.index[shock.place] if shock.place is not None else town.centre
+        candidates = sorted(
+            self.open_of(target), key=lambda p: (p.place != place, -p.users, p.unique_id)
+        )
+        for provider in candidates[: shock.count]:
+            self.close(provider, shock.kind.value, kind="shock")
+        if shock.blocked_years:
+            self.blocked_until[target] = year + shock.blocked_years
+        self._after_changes()
+
+    def blocked(self, kind: ServiceType) -> bool:
+        """No new provider of this kind may open this year (after a shock).
+
+        The closed provider finds no successor and nobody takes its place; other providers
+        of the kind keep finding successors as usual.
+        """
+        return int(self.model.time) <= self.blocked_until.get(kind, -1)
+
+    def _place_mode_age_counts(self) -> np.ndarray:
+        """Residents by place, mode and single age: array (P, 2, MAX_AGE + 1)."""
+        pop = self.model.population
+        p = pop.people
+        rows = pop.alive_rows
+        size = data.MAX_AGE + 1
+        mode = np.where(p.has_car[rows], CAR, NO_CAR)
+        key = (pop.person_place(rows) * 2 + mode) * size + np.minimum(p.age[rows], data.MAX_AGE)
+        return np.bincount(key, minlength=self.model.town.n_places * 2 * size).reshape(
+            self.model.town.n_places, 2, size
+        )
+
+    def online_share(self) -> float:
+        """This year's online share (linear between the configured years)."""
+        path = sorted(self.cfg.online_share.items())
+        years = [y for y, _ in path]
+        shares = [s for _, s in path]
+        return float(np.interp(self.model.time, years, shares))
+
+    def _leak_factor(self, settings: ServiceTypeConfig) -> np.ndarray:
+        """Share of demand that stays in town, by (place, mode): array (P, 2)."""
+        town = self.model.town
+        target = town.regional_centre if town.regional_centre >= 0 else town.metropolis
+        minutes = town.minutes[:, :, target].T  # (P, 2)
+        return 1.0 - settings.leakage_max * np.exp(-minutes / self.cfg.leakage_scale_minutes)
+
+    def _demand_by_place(
+        self, users: np.ndarray, nearest_place: np.ndarray, leak: np.ndarray
+    ) -> np.ndarray:
+        """Users (after leakage) arriving at each place: array (P,).
+
+        Args:
+            users: by (place, mode); nearest_place: (mode, place), -1 for a destination.
+        """
+        valid = nearest_place >= 0  # (2, P); -1: the nearest is a destination
+        mode, home = np.nonzero(valid)
+        weights = users[home, mode] * leak[home, mode]
+        return np.bincount(
+            nearest_place[mode, home], weights=weights, minlength=self.model.town.n_places
+        )
+
+    def _users(self, kind: ServiceType, counts: np.ndarray) -> np.ndarray:
+        """Need-weighted users by (place, mode), residents plus the hinterland (by car)."""
+        users = counts @ self.need[kind]
+        share = getattr(self.cfg, kind.name).hinterland_share
+        if share > 0:
+            users[:, CAR] += self.model.town.hinterland * share
+        return users
+
+    def _revenue_weights(self, channel: Channel, users: np.ndarray) -> np.ndarray:
+        """Users of a channel by (place, mode), weighted by the share of the kind's spending
+        that goes to it: a shop gets the top-up shopping of those for whom it is nearer than
+        the nearest supermarket; the supermarket gets the rest (seed-notes M-R4, M-R5)."""
+        if channel[0] is not ServiceType.grocery:
+            return users
+        top_up = (self.channel_minutes[SHOP] < self.channel_minutes[SUPERMARKET]).T  # (P, 2)
+        if channel == SHOP:
+            return users * top_up
+        shop_part = self.cfg.grocery_shop.spend_per_person_eur / max(
+            self.cfg.grocery.spend_per_person_eur, 1e-9
+        )
+        return users * (1.0 - min(shop_part, 1.0) * top_up)
+
+    def _accounts(self, counts: np.ndarray) -> None:
+        """Users, revenue, cost and staff of every open provider for this year."""
+        online = self.online_share()
+        for channel in CHANNELS:
+            providers = self.open_in(channel)
+            if not providers:
+                continue
+            kind = channel[0]
+            settings = self.settings_for(*channel)
+            users = self._revenue_weights(channel, self._users(kind, counts))  # (P, 2)
+            at_place = self._demand_by_place(
+                users, self.channel_place[channel], self._leak_factor(settings)
+            )
+            per_place = self._count_at_places(providers)
+            anchor_places = (
+                {p.place for p in self.open_of(settings.anchor)}
+                if settings.anchor is not None
+                else set()
+            )
+            for provider in providers:
+                s = provider.settings
+                share = at_place[provider.place] / per_place[provider.place]
+                provider.users = float(share)
+                revenue = share * s.spend_per_person_eur * (1.0 - online * s.online_exposure)
+                if s.anchor is not None and provider.place not in anchor_places:
+                    revenue *= 1.0 - s.anchor_share
+                provider.revenue_eur = float(revenue)
+                if provider.is_municipal:
+                    provider.cost_eur = fixed_cost(s) + s.cost_per_user_eur * share
+                else:
+                    provider.cost_eur = fixed_cost(s) + s.variable_cost_share * revenue
+                provider.update_staff()
+        centre = self.model.town.centre
+        for line in self.open_of(ServiceType.bus_line):
+            # Riders: people 6+ without a car along the line, outside the centre it links them to.
+            stops = [place for place in line.route if place != centre]
+            riders = float(counts[stops, NO_CAR, 6:].sum())
+            line.users = riders
+            line.revenue_eur = riders * line.settings.spend_per_person_eur
+            line.cost_eur = fixed_cost(line.settings)
+            line.update_staff()
+        for firm in self.open_of(ServiceType.manufacturer):
+            firm.users = float(counts[:, :, 25:65].sum())  # the town's working-age labour pool
+            firm.revenue_eur = firm.cost_eur = 0.0
+            firm.update_staff()
+
+    def _legally_kept(self, provider: Provider) -> bool:
+        """The last provider of a kind the law requires while the town is big enough."""
+        minimum = provider.settings.legal_min_population
+        return (
+            minimum > 0
+            and self.model.population.size > minimum
+            and len(self.open_of(provider.kind)) == 1
+        )
+
+    def _decisions(self, counts: np.ndarray) -> None:
+        """Losses, minimum users, owners' retirement and succession, the labour pool."""
+        rng = self.model.rng
+        cfg = self.cfg
+        attractiveness = self.model.town_attractiveness()
+        for provider in list(self.providers):
+            s = provider.settings
+            if provider.kind is ServiceType.manufacturer:
+                short = provider.users < cfg.manufacturer_labour_ratio * provider.staff
+                provider.loss_years = provider.loss_years + 1 if short else 0
+                if provider.loss_years >= s.loss_years:
+                    self.close(provider, "not enough working-age residents to recruit from")
+                continue
+            if provider.is_municipal:
+                below = s.min_users > 0 and provider.users < s.min_users
+                provider.loss_years = provider.loss_years + 1 if below else 0
+                if provider.loss_years >= s.loss_years and not self._legally_kept(provider):
+                    reason = (
+                        "too few riders"
+                        if provider.kind is ServiceType.bus_line
+                        else "below the minimum number of users"
+                    )
+                    self.close(provider, reason)
+                continue
+            provider.loss_years = provider.loss_years + 1 if provider.profit_eur < 0 else 0
+            if provider.loss_years >= s.loss_years and not self._legally_kept(provider):
+                self.close(provider, f"losses for {provider.loss_years} years")
+                continue
+            if provider.owner_age is None:
+                continue
+            provider.owner_age += 1
+            age = provider.owner_age
+            hazard = (
+                0.0
+                if age < 60
+                else cfg.retirement_hazard_60_64
+                if age < 65
+                else cfg.retirement_hazard_65_69
+                if age < 70
+                else cfg.retirement_hazard_70_plus
+            )
+            if rng.random() >= hazard:
+                continue
+            base = min(max(s.succession_base, 1e-6), 1 - 1e-6)
+            logit = (
+                np.log(base / (1 - base))
+                + cfg.successor_margin_effect * max(provider.margin, -1.0)
+                + cfg.successor_attractiveness_effect * attractiveness
+            )
+            p_success = 1.0 / (1.0 + np.exp(-logit))
+            if rng.random() < p_success:
+                provider.owner_age = self._owner_age(provider.kind, initial=False)
+                self.year_counts["successions"] += 1
+                self._event("succession", provider, "owner retired, successor found")
+            elif not self._legally_kept(provider):
+                self.close(provider, "owner retired without successor")
+
+    def _entries(self, counts: np.ndarray) -> None:
+        """Entrants open where a new provider would be viable (private and corporate kinds).
+
+        For each kind (and grocery format), with probability ``entrepreneurial_climate`` x the
+        kind's ``entry_rate`` someone looks for a place this year; then the best place is the one
+        where a new provider would earn the most among those where it would earn at least
+        ``entry_margin`` (at most one per kind and year).
+        """
+        rng = self.model.rng
+        town = self.model.town
+        online = self.online_share()
+        for channel in CHANNELS:
+            kind = channel[0]
+            settings = self.settings_for(*channel)
+            if settings.operator is Operator.municipal or self.blocked(kind):
+                continue
+            if (
+                kind is ServiceType.post
+                and not self.open_of(kind)
+                and self.model.population.size > settings.legal_min_population
+            ):
+                self._open(kind, town.centre, reason="legal requirement")
+                self._after_changes()
+                continue
+            # Whether someone tries this year is drawn first; the best place is only sought then.
+            if rng.random() >= self.cfg.entrepreneurial_climate * settings.entry_rate:
+                continue
+            users = self._users(kind, counts)  # (P, 2)
+            leak = self._leak_factor(settings)
+            # Demand now going to providers of this channel at each place; an entrant there
+            # would get an equal share of it.
+            at_place = self._demand_by_place(
+                self._revenue_weights(channel, users), self.channel_place[channel], leak
+            )
+            current = self.channel_minutes[channel]  # (2, P)
+            if channel == SHOP:  # a shop only gets top-up shopping where it beats the supermarket
+                current = np.minimum(current, self.channel_minutes[SUPERMARKET])
+            elif kind is ServiceType.grocery:
+                users = self._revenue_weights(channel, users)
+            present = self._count_at_places(self.open_in(channel))
+            best: tuple[float, int] | None = None
+            for place in town.home_places:
+                switch = town.minutes[:, :, place] < current - 1e-9  # (2, P): who would come
+                captured = float(np.sum((users * leak).T[switch])) + at_place[place] / (
+                    present[place] + 1
+                )
+                revenue = (
+                    captured
+                    * settings.spend_per_person_eur
+                    * (1.0 - online * settings.online_exposure)
+                )
+                if settings.anchor is not None and not any(
+                    p.place == place for p in self.open_of(settings.anchor)
+                ):
+                    revenue *= 1.0 - settings.anchor_share
+                if revenue <= 0:
+                    continue
+                profit = revenue * (1.0 - settings.variable_cost_share) - fixed_cost(settings)
+                if profit / revenue >= self.cfg.entry_margin and (best is None or profit > best[0]):
+                    best = (profit, int(place))
+            if best is not None:
+                self._open(kind, best[1], channel[1], reason="unmet demand")
+                self._after_changes()
+
+    # -- access and jobs --------------------------------------------------------------------
+
+    def refresh_access(self, channels: set[Channel] | None = None) -> None:
+        """Nearest open provider (or destination) per channel, mode and place; QoL access table.
+
+        Args:
+            channels: only these changed (default: all, e.g. after travel times changed).
+        """
+        town = self.model.town
+        self.version += 1
+        if channels is None or not hasattr(self, "channel_minutes"):
+            channels = set(CHANNELS)
+            self.channel_minutes: dict[Channel, np.ndarray] = {}
+            self.channel_place: dict[Channel, np.ndarray] = {}
+            self.nearest_minutes: dict[ServiceType, np.ndarray] = {}
+        if not channels:
+            return
+        destinations = np.flatnonzero(town.is_destination)
+        for channel in sorted(channels, key=CHANNELS.index):
+            places = sorted({p.place for p in self.open_in(channel)})
+            # Destinations offer everything except a village shop's top-up role.
+            fallback = [] if channel == SHOP else destinations.tolist()
+            candidates = np.array(places + fallback, dtype=np.int64)
+            if candidates.size == 0:
+                self.channel_minutes[channel] = np.full((2, town.n_places), np.inf)
+                self.channel_place[channel] = np.full((2, town.n_places), -1, dtype=np.int64)
+                continue
+            minutes = town.minutes[:, :, candidates]  # (2, P, C)
+            choice = np.argmin(minutes, axis=2)  # ties: a provider in town before a destination
+            self.channel_minutes[channel] = np.take_along_axis(minutes, choice[:, :, None], axis=2)[
+                :, :, 0
+            ]
+            self.channel_place[channel] = np.where(choice < len(places), candidates[choice], -1)
+        for kind in {c[0] for c in channels}:
+            self.nearest_minutes[kind] = np.min(
+                [self.channel_minutes[c] for c in CHANNELS if c[0] is kind], axis=0
+            )
+        if any(getattr(self.cfg, c[0].name).serves_residents for c in channels):
+            self._refresh_access_score()
+
+    def _refresh_access_score(self) -> None:
+        """The local_services QoL component by (stage, mode, place)."""
+        town = self.model.town
+        qol = self.model.config.qol
+        if not hasattr(self, "_service_weights"):
+            serving = [k for k in DEMAND_KINDS if getattr(self.cfg, k.name).serves_residents]
+            weights = np.zeros((len(LifeStage), len(serving)))
+            for stage in LifeStage:
+                for j, kind in enumerate(serving):
+                    weights[stage, j] = qol.service_weights.get(stage.name, {}).get(kind.name, 0.0)
+            totals = weights.sum(axis=1, keepdims=True)
+            self._serving = serving
+            self._service_weights = np.divide(
+                weights, totals, out=np.zeros_like(weights), where=totals > 0
+            )
+            self._no_service_needs = totals[:, 0] == 0
+        minutes = np.stack([self.nearest_minutes[k] for k in self._serving])  # (K, 2, P)
+        minutes[:, :, town.is_destination] = qol.alternative_service_minutes
+        scores = np.exp(-minutes / qol.service_scale_minutes)
+        self.access_score = np.einsum("sk,kmp->smp", self._service_weights, scores)
+        self.access_score[self._no_service_needs] = 1.0
+
+    def update_jobs(self) -> None:
+        """Jobs at each place: the configured base plus the staff of open providers."""
+        town = self.model.town
+        staff = (
+            np.bincount(
+                [p.place for p in self.providers],
+                weights=[p.staff for p in self.providers],
+                minlength=town.n_places,
+            )
+            if self.providers
+            else np.zeros(town.n_places)
+        )
+        town.jobs = self.base_jobs + staff
+        self.model.refresh_job_choice()
+
+    # -- observation ------------------------------------------------------------------------
+
+    def travel_minutes(self, kind: ServiceType, threshold: float | None = None) -> float:
+        """Population-weighted mean minutes to the nearest open provider by each resident's mode
+        (with ``threshold``: the share of residents further away than that)."""
+        counts = self.model.place_mode_counts()  # (P, 2)
+        total = counts.sum()
+        if total == 0:
+            return float("nan")
+        minutes = self.nearest_minutes[kind].T  # (P, 2)
+        if threshold is None:
+            return float((counts * minutes).sum() / total)
+        return float(counts[minutes > threshold].sum() / total)
+
+    def staff_total(self) -> float:
+        return float(sum(p.staff for p in self.providers))
