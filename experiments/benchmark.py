@@ -8,13 +8,21 @@ Each measurement runs in a fresh subprocess (so peak memory is that run's) and i
 each repeat pairs a BoltzmannWealth run with a town run back to back, because machine speed
 drifts, and the median of the paired ratios is the figure.
 
+With ``--policy-comparison`` it times instead a 105-run policy comparison (7 policies x 15
+seeds, peripheral town, 30 years) through the command line with the joblib launcher on all
+local cores, as a user would run it, and reports the wall time and runs per minute.
+
 Usage::
 
-    python experiments/benchmark.py            # the full table (a few minutes)
-    python experiments/benchmark.py --quick    # 20,000 residents only, fewer repeats
+    python experiments/benchmark.py                      # the full table (a few minutes)
+    python experiments/benchmark.py --quick              # 20,000 residents only, fewer repeats
+    python experiments/benchmark.py --people-only        # without providers and initiatives
+    python experiments/benchmark.py --policy-comparison  # the 105-run sweep (a few minutes)
 
-Target (issue #2): resident-years per second >= 5 x BoltzmannWealth agent-steps per second at
-20,000 residents, time about linear in residents, peak memory < 300 MB at 20,000.
+Targets: issue #2, people only: resident-years per second >= 5 x BoltzmannWealth agent-steps
+per second at 20,000 residents, time about linear in residents, peak memory < 300 MB at 20,000;
+issues #3 and #4, with services and initiatives: ratio >= 4 at 20,000; issue #4: a 100-run
+policy comparison within 10 minutes on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -69,6 +77,8 @@ def _measure_town(
         place.residents = round(place.residents * factor)
         place.dwellings = round(place.dwellings * factor)
     config = Config(town=town, years=YEARS, seed=seed)
+    if people_only:  # and no change agents, so no initiatives
+        config.civic.change_agent_share = 0.0
     if trace_memory:
         tracemalloc.start()
     started = time.perf_counter()
@@ -116,8 +126,14 @@ def main() -> None:
         action="store_true",
         help="the town without providers (people, housing and migration only)",
     )
+    parser.add_argument(
+        "--policy-comparison", action="store_true", help="time a 105-run policy comparison instead"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.policy_comparison:
+        policy_comparison()
+        return
     if args.child:
         kind, arg = args.child
         if kind == "boltzmann":
@@ -134,7 +150,11 @@ def main() -> None:
 
     repeats = args.repeats or (3 if args.quick else 5)
     sizes = [20_000] if args.quick else [5_000, 20_000, 80_000]
-    what = "people only (no providers)" if args.people_only else "with services"
+    what = (
+        "people only (no providers, no initiatives)"
+        if args.people_only
+        else "with services and initiatives"
+    )
     print(
         f"kleinstadt benchmark: peripheral town scaled, {what}, {YEARS} years, seed 0; {repeats} repeats"
     )
@@ -177,7 +197,59 @@ def main() -> None:
                 f"  {r['residents']:>7,} residents: {r['wall_s_best'] / base['wall_s_best']:5.2f} x the time for {r['residents'] / base['residents']:4.1f} x the residents"
             )
     print(
-        "\nTargets (issue #2): ratio >= 5 at 20,000; time ~ linear in residents; peak memory < 300 MB at 20,000."
+        "\nTargets: people only (issue #2) ratio >= 5 at 20,000; with services and initiatives (issues #3, #4)"
+        " ratio >= 4 at 20,000; time ~ linear in residents; peak memory < 300 MB at 20,000."
+    )
+
+
+POLICIES_7 = "baseline,r1_innovation_structures,r2_entrepreneurship,r3_financing_cooperation,r4_municipal_resources,r5_learning_places,all_local_recommendations"
+
+
+def policy_comparison(seeds: int = 15) -> None:
+    """Time the policy comparison sweep through the CLI (joblib launcher, all cores)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    cores = os.cpu_count() or 1
+    runs = 7 * seeds
+    print(
+        f"kleinstadt benchmark: policy comparison, {runs} runs (7 policies x {seeds} seeds), peripheral, 30 years, joblib on {cores} cores"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        sweep = Path(tmp) / "sweep"
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "-m",
+                "+experiment=policy_comparison",
+                "town=peripheral",
+                f"policy={POLICIES_7}",
+                f"seed=range(0,{seeds})",
+                f"hydra.sweep.dir={sweep}",
+            ],
+            check=True,
+            capture_output=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        sweep_s = time.perf_counter() - started
+        done = len(list(sweep.glob("*/summary.json")))
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("compare_policies.py")), str(sweep)],
+            check=True,
+            capture_output=True,
+        )
+        compare_s = time.perf_counter() - started
+    print(
+        f"  sweep: {done} runs in {sweep_s / 60:.1f} min ({done / (sweep_s / 60):.0f} runs per minute)"
+    )
+    print(f"  compare_policies.py: {compare_s:.1f} s")
+    print(
+        f"  total: {(sweep_s + compare_s) / 60:.1f} min (target: a 100-run comparison within 10 min on 2 cores)"
     )
 
 

@@ -99,6 +99,17 @@ def local_services_score(model: TownModel, s: Situations) -> np.ndarray:
     return model.services.access_score[s.stage, s.mode, s.home]
 
 
+def civic_life_score(model: TownModel, s: Situations) -> np.ndarray:
+    """What citizens' initiatives add to the municipality (0 without any; sim/civic.py).
+
+    Destinations score 0: their civic offer is part of metropolis access.
+    """
+    municipality = model.town.municipality[s.home]
+    if model.civic is None:
+        return np.zeros(s.home.size)
+    return np.where(municipality >= 0, model.civic.civic_score[np.maximum(municipality, 0)], 0.0)
+
+
 QOL_COMPONENTS: dict[str, Callable[[TownModel, Situations], np.ndarray]] = {
     "commute": commute_score,
     "regional_centre_access": regional_centre_score,
@@ -106,6 +117,7 @@ QOL_COMPONENTS: dict[str, Callable[[TownModel, Situations], np.ndarray]] = {
     "housing_cost": housing_cost_score,
     "housing_condition": housing_condition_score,
     "local_services": local_services_score,
+    "civic_life": civic_life_score,
 }
 
 

@@ -91,7 +91,7 @@ def _main(cfg: DictConfig) -> None:
     table = summary_table(result.metrics)
     summary = result.summary
     print(
-        f"\nkleinstadt: {summary['town']}, seed {config.seed}, {config.years} years ({summary['wall_seconds']:.1f} s)"
+        f"\nkleinstadt: {summary['town']}, policy {config.policy.name}, seed {config.seed}, {config.years} years ({summary['wall_seconds']:.1f} s)"
     )
     print(table.to_string())
     print(

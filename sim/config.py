@@ -112,6 +112,19 @@ class Operator(enum.Enum):
     municipal = "municipal"
 
 
+class InitiativeType(enum.Enum):
+    """Citizens' initiatives (issue #4), each tied to the study's action patterns (seed-notes §4)."""
+
+    coop_shop = "coop_shop"  # co-produce / appropriate space: a cooperative village shop
+    citizen_bus = "citizen_bus"  # co-produce: volunteer drivers (Bürgerbus)
+    pool_coop = "pool_coop"  # protest + co-produce: takes over the pool (Nörten-Hardenberg)
+    community_house = "community_house"  # appropriate space: a meeting place in a vacant building
+    coworking = "coworking"  # make things: coworking space or makerspace
+    energy_coop = "energy_coop"  # self-supply: an energy cooperative
+    senior_cohousing = "senior_cohousing"  # build together: senior co-housing on a vacant plot
+    participation = "participation"  # co-decide
+
+
 class ShockKind(enum.Enum):
     """Exogenous shocks (config group ``shock``)."""
 
@@ -140,6 +153,7 @@ QOL_COMPONENT_NAMES = (
     "housing_cost",
     "housing_condition",
     "local_services",
+    "civic_life",
 )
 """Components of the quality-of-life function (sim/accessibility.py); later issues add more."""
 
@@ -205,6 +219,11 @@ class PlaceConfig:
         max=1.0,
         source="seed-notes Q37 (2014: 20.5 % rural, 82.3 % urban households > 50 Mbit/s)",
         doc="share of dwellings with fast broadband",
+    )
+    municipality: str = param(
+        "",
+        source="config",
+        doc="the municipality the place belongs to (regions of several towns); empty: the town itself",
     )
     hinterland: int = param(
         0,
@@ -274,7 +293,7 @@ class ProviderConfig:
     )
 
 
-GROCERY_FORMATS = ("supermarket", "shop")
+GROCERY_FORMATS = ("supermarket", "shop", "coop")
 
 
 @dataclass
@@ -333,11 +352,29 @@ class TownConfig:
                 )
             if place.age_structure is not None:
                 _check_age_structure(place.age_structure, f"{p}.age_structure")
-        if not any(p.kind is PlaceKind.centre for p in self.places):
+        centres: dict[str, int] = {}
+        for i, place in enumerate(self.places):
+            if place.kind.is_destination:
+                continue
+            municipality = place.municipality or self.name
+            if place.kind is PlaceKind.centre:
+                if municipality in centres:
+                    raise ConfigError(
+                        f"{path}.places[{i}].kind",
+                        "centre",
+                        f"one centre per municipality; {municipality!r} already has {self.places[centres[municipality]].name!r}",
+                    )
+                centres[municipality] = i
+        homeless = sorted(
+            {(p.municipality or self.name) for p in self.places if not p.kind.is_destination}
+            - set(centres)
+        )
+        if homeless:
             raise ConfigError(
                 f"{path}.places",
                 [p.name for p in self.places],
-                "a town needs a place of kind 'centre'",
+                "a town (every municipality) needs a place of kind 'centre'",
+                f"No centre in: {', '.join(homeless)}.",
             )
         if not any(p.kind.is_destination for p in self.places):
             raise ConfigError(
@@ -861,23 +898,24 @@ class HousingConfig:
 def _default_qol_weights() -> dict[str, dict[str, float]]:
     # Which components matter at which life stage (assumption; seed-notes §3.1 "Needs").
     # Shares within a stage; they are normalised to sum to 1.
-    c, rc, m, cost, cond, svc = (
+    c, rc, m, cost, cond, svc, civ = (
         "commute",
         "regional_centre_access",
         "metropolis_access",
         "housing_cost",
         "housing_condition",
         "local_services",
+        "civic_life",
     )
     return {
-        "child": {rc: 0.2, m: 0.1, cost: 0.2, cond: 0.2, svc: 0.3},
-        "pupil": {rc: 0.3, m: 0.15, cost: 0.1, cond: 0.15, svc: 0.3},
-        "student": {c: 0.3, rc: 0.1, m: 0.3, cost: 0.15, svc: 0.15},
-        "local_worker": {c: 0.2, rc: 0.1, m: 0.25, cost: 0.1, cond: 0.15, svc: 0.2},
-        "commuter": {c: 0.25, rc: 0.1, m: 0.2, cost: 0.1, cond: 0.15, svc: 0.2},
-        "remote_worker": {rc: 0.1, m: 0.25, cost: 0.2, cond: 0.2, svc: 0.25},
-        "not_employed": {rc: 0.2, m: 0.15, cost: 0.2, cond: 0.15, svc: 0.3},
-        "retired": {rc: 0.2, m: 0.05, cost: 0.15, cond: 0.2, svc: 0.4},
+        "child": {rc: 0.2, m: 0.1, cost: 0.2, cond: 0.2, svc: 0.3, civ: 0.05},
+        "pupil": {rc: 0.3, m: 0.15, cost: 0.1, cond: 0.15, svc: 0.3, civ: 0.1},
+        "student": {c: 0.3, rc: 0.1, m: 0.3, cost: 0.15, svc: 0.15, civ: 0.1},
+        "local_worker": {c: 0.2, rc: 0.1, m: 0.25, cost: 0.1, cond: 0.15, svc: 0.2, civ: 0.05},
+        "commuter": {c: 0.25, rc: 0.1, m: 0.2, cost: 0.1, cond: 0.15, svc: 0.2, civ: 0.05},
+        "remote_worker": {rc: 0.1, m: 0.25, cost: 0.2, cond: 0.2, svc: 0.25, civ: 0.1},
+        "not_employed": {rc: 0.2, m: 0.15, cost: 0.2, cond: 0.15, svc: 0.3, civ: 0.1},
+        "retired": {rc: 0.2, m: 0.05, cost: 0.15, cond: 0.2, svc: 0.4, civ: 0.1},
     }
 
 
@@ -1153,6 +1191,10 @@ SERVICE_SOURCES: dict[str, dict[str, str]] = {
         "online_exposure": "assumption; online food retail is still minor outside cities (seed-notes Q65)",
         "leakage_max": "assumption (shopping in the regional centre, seed-notes §2.6)",
     },
+    "grocery_coop": {
+        "break_even_population": "Dorfladen rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020); volunteers and members' loyalty halve the shop's threshold (assumption)",
+        "entry_rate": "opened only by a cooperative-shop initiative",
+    },
     "grocery_shop": {
         "spend_per_person_eur": "assumption (top-up shopping near home)",
         "break_even_population": "assumption from the village-shop rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020, shared data README)",
@@ -1231,6 +1273,18 @@ class ServicesConfig:
         online_exposure=0.3,
         leakage_max=0.35,
         succession_base=0.3,
+    )
+    grocery_coop: ServiceTypeConfig = _svc(
+        operator=Operator.corporate,
+        spend_per_person_eur=900.0,
+        variable_cost_share=0.75,
+        break_even_population=350.0,
+        need_by_age=_AGE_RETAIL,
+        staff_fixed=1.0,
+        online_exposure=0.3,
+        leakage_max=0.35,
+        loss_years=3,
+        entry_rate=0.0,
     )
     bakery: ServiceTypeConfig = _svc(
         operator=Operator.private,
@@ -1468,6 +1522,19 @@ class MunicipalityConfig:
         unit="EUR",
         source="assumption (above it the supervisory authority forces a consolidation plan)",
     )
+    civic_staff_fte: float = param(
+        0.5,
+        min=0,
+        unit="FTE",
+        source="assumption (a thin 'Personaldecke': no dedicated post for civic projects, seed-notes §3.5, [004])",
+        doc="staff for supporting citizens' initiatives",
+    )
+    fte_per_supported_initiative: float = param(
+        0.25, min=0.0, exclusive_min=True, unit="FTE", source=ASSUMPTION
+    )
+    cost_per_fte_eur: float = param(
+        70000.0, min=0, unit="EUR/yr", source="assumption (about TVöD E10 with employer costs)"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1492,6 +1559,558 @@ class ShockConfig:
     place: str | None = param(
         None, source="config", doc="close providers at this place (default: the centre first)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# civic group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class InitiativeTypeConfig:
+    """What one kind of initiative needs and does (sources per kind in INITIATIVE_SOURCES)."""
+
+    critical_mass: int = param(
+        20,
+        min=1,
+        source=ASSUMPTION,
+        unit="members",
+        doc="members needed within the window to launch",
+    )
+    window_years: int = param(
+        2, min=1, max=20, source=ASSUMPTION, unit="years", doc="time to reach critical mass"
+    )
+    volunteer_hours: float = param(
+        500.0,
+        min=0,
+        source=ASSUMPTION,
+        unit="h/yr",
+        doc="hours its members must give once launched",
+    )
+    start_capital_eur: float = param(
+        0.0,
+        min=0,
+        source=ASSUMPTION,
+        unit="EUR",
+        doc="to be raised from members' shares before launch",
+    )
+    member_share_eur: float = param(
+        700.0,
+        min=0,
+        unit="EUR",
+        source="Dorfladen: 70,000 EUR from at least 100 members (shared data README)",
+        doc="capital a member brings",
+    )
+    idea_weight: float = param(
+        1.0, min=0, source=ASSUMPTION, doc="relative frequency of this idea among change agents"
+    )
+    civic_weight: float = param(
+        0.3, min=0, source=ASSUMPTION, doc="contribution to civic life while launched"
+    )
+
+
+def _ini(**kwargs: Any) -> Any:
+    return field(default_factory=lambda: InitiativeTypeConfig(**kwargs))
+
+
+INITIATIVE_SOURCES: dict[str, dict[str, str]] = {
+    "coop_shop": {
+        "critical_mass": "Dorfladen-Netzwerk: at least 100 member-shareholders (shared data README)",
+        "start_capital_eur": "about 70,000 EUR start capital (shared data README)",
+        "window_years": "start-up takes 6–18 months (shared data README)",
+    },
+    "citizen_bus": {
+        "critical_mass": "Pro Bürgerbus NRW 2019: an average association has 64 members, 27 of them drivers (shared data README); the drivers are the critical mass",
+        "volunteer_hours": "Pro Bürgerbus NRW 2019: 2,311 driver-hours a year (shared data README)",
+    },
+    "pool_coop": {
+        "critical_mass": "assumption (Nörten-Hardenberg: a cooperative offered the municipality to run the pool, seed-notes §2.2)"
+    },
+    "energy_coop": {
+        "member_share_eur": "assumption (members of energy cooperatives invest more than a shop share)"
+    },
+    "senior_cohousing": {
+        "member_share_eur": "assumption (members finance their own flats; this is their share of the common costs)"
+    },
+}
+"""Where each kind's non-default values come from (used by the ODD parameter table)."""
+
+
+@dataclass
+class CivicConfig:
+    """Change agents, initiatives and their diffusion (sim/civic.py; seed-notes §3.2–3.5, §4, §6.2)."""
+
+    coop_shop: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=100,
+        window_years=2,
+        volunteer_hours=3000.0,
+        start_capital_eur=70000.0,
+        member_share_eur=700.0,
+        idea_weight=1.0,
+        civic_weight=0.3,
+    )
+    citizen_bus: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=27, window_years=2, volunteer_hours=2311.0, idea_weight=1.0, civic_weight=0.3
+    )
+    pool_coop: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=120,
+        window_years=2,
+        volunteer_hours=4000.0,
+        start_capital_eur=30000.0,
+        member_share_eur=300.0,
+        idea_weight=0.5,
+        civic_weight=0.3,
+    )
+    community_house: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=25, window_years=3, volunteer_hours=800.0, idea_weight=1.5, civic_weight=1.0
+    )
+    coworking: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=15, window_years=2, volunteer_hours=300.0, idea_weight=1.0, civic_weight=0.3
+    )
+    energy_coop: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=50,
+        window_years=3,
+        volunteer_hours=200.0,
+        start_capital_eur=100000.0,
+        member_share_eur=2000.0,
+        idea_weight=1.0,
+        civic_weight=0.2,
+    )
+    senior_cohousing: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=15,
+        window_years=3,
+        volunteer_hours=400.0,
+        start_capital_eur=50000.0,
+        member_share_eur=5000.0,
+        idea_weight=0.7,
+        civic_weight=0.3,
+    )
+    participation: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+        critical_mass=20, window_years=2, volunteer_hours=300.0, idea_weight=1.0, civic_weight=0.5
+    )
+    change_agent_share: float = param(
+        0.01,
+        min=0,
+        max=1,
+        source="assumption (change agents are few, seed-notes §6.2 Kristof)",
+        doc="share of adults 20–70 with an idea, in proportion to their engagement propensity",
+    )
+    start_rate: float = param(
+        0.03,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        unit="1/yr",
+        doc="chance a change agent starts an initiative in a year without a gap",
+    )
+    necessity_boost: float = param(
+        4.0,
+        min=0,
+        source="assumption; direction seed-notes M-D2, SF26 (engagement after a closure is more likely)",
+        doc="start chance x (1 + boost x gap), gap 0..1",
+    )
+    cooldown_years: int = param(
+        3,
+        min=0,
+        source=ASSUMPTION,
+        doc="a change agent waits this long after starting before starting again",
+    )
+    seed_members: int = param(
+        4, min=0, source=ASSUMPTION, doc="ties of the initiator who join at the start"
+    )
+    join_rate: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="P(join) = rate x propensity x share^h / (share^h + threshold^h) per year",
+    )
+    join_threshold: float = param(
+        0.12,
+        min=0.0,
+        exclusive_min=True,
+        max=1,
+        source="assumption (complex contagion: joining needs several involved ties, Centola)",
+        doc="share of a person's ties involved at which the pull is half",
+    )
+    join_exponent: float = param(2.0, min=1.0, source="assumption (complex contagion)")
+    broadcast_rate: float = param(
+        0.005,
+        min=0,
+        max=1,
+        source="assumption (public meetings and the local press reach the engaged at the initiative's place)",
+        doc="yearly chance an engaged resident (propensity >= 0.5) of the place joins, x propensity x min(1, members / critical mass) x (1 + necessity boost x gap at the start)",
+    )
+    target_size_factor: float = param(
+        2.0,
+        min=1,
+        source=ASSUMPTION,
+        doc="a launched initiative recruits up to this many times its critical mass (more only when understaffed)",
+    )
+    join_rate_launched: float = param(
+        0.3,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="recruitment of launched initiatives relative to recruiting ones",
+    )
+    hours_per_member: float = param(
+        120.0,
+        min=0,
+        unit="h/yr",
+        source="assumption (order of the Freiwilligensurvey's hours of engaged people)",
+        doc="hours a member with propensity 1 gives a year, shared over their initiatives",
+    )
+    member_turnover: float = param(
+        0.1,
+        min=0,
+        max=1,
+        source="assumption (volunteers drop out for many reasons; launched initiatives must keep recruiting)",
+        unit="1/yr",
+    )
+    burnout_rate: float = param(
+        0.4,
+        min=0,
+        max=1,
+        source="assumption (volunteers are not an unlimited substitute, seed-notes §9.10)",
+        doc="members quit with rate x (load - 1) when needed hours exceed offered hours",
+    )
+    decline_years: int = param(
+        2, min=1, source=ASSUMPTION, doc="years understaffed before a launched initiative declines"
+    )
+    institution_years: int = param(
+        5, min=1, source=ASSUMPTION, doc="healthy years after launch to become an institution"
+    )
+    institution_hours_factor: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source="assumption (rules, paid part-time staff)",
+        doc="volunteer hours an institution still needs",
+    )
+    support_recruitment: float = param(
+        1.5,
+        min=1,
+        source="assumption; direction seed-notes R4 (support multiplies success)",
+        doc="recruitment multiplier for initiatives the municipality supports",
+    )
+    support_burnout: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source="assumption; direction seed-notes R4",
+        doc="burnout multiplier for supported initiatives",
+    )
+    matching_rate: float = param(
+        0.02,
+        min=0,
+        max=1,
+        source="assumption (a coordination office matches volunteers to projects, seed-notes [004] Stellwerk Altena)",
+        doc="yearly chance that an engaged resident (propensity >= 0.5) without a tie to it joins, with a coordination office",
+    )
+    civic_scale: float = param(
+        8.0,
+        min=0.0,
+        exclusive_min=True,
+        source=ASSUMPTION,
+        doc="civic life = 1 - exp(-sum of weights x (10,000 / residents)^0.5 / scale)",
+    )
+    cross_town_learning: float = param(
+        0.0,
+        min=0,
+        source="assumption; without exchange (R6) proven types do not spread faster",
+        doc="start and recruitment x (1 + this) for a type launched in a linked town",
+    )
+    coworking_pull: float = param(
+        0.3,
+        min=0,
+        source="assumption; broadband gate seed-notes M-G1; modest, as the sources doubt that pioneers stay ([000] 'länger als einen Sommer?')",
+        doc="remote-worker arrivals x (1 + pull x gate), gate = max(0, broadband - 0.5) / 0.5",
+    )
+    participation_engagement_gain: float = param(
+        0.03,
+        min=0,
+        max=1,
+        source="assumption; direction seed-notes SF31, [002] theses 3–4 (participation raises trust and engagement)",
+        unit="1/yr",
+        doc="added yearly to the engagement propensity of members of a running participation process (up to 1); who gains depends on who takes part",
+    )
+    cohousing_households: int = param(
+        10, min=0, source=ASSUMPTION, doc="senior households (70+) a co-housing project takes in"
+    )
+    citizen_bus_departures: int = param(6, min=1, source=ASSUMPTION, unit="1/day")
+    pool_coop_cost_share: float = param(
+        0.4,
+        min=0,
+        max=1,
+        source="assumption (volunteers and members carry part of a pool's deficit)",
+        doc="share of the pool's deficit the cooperative carries",
+    )
+    energy_income_eur: float = param(
+        40000.0,
+        min=0,
+        unit="EUR/yr",
+        source="assumption; seed-notes M-E2 (self-supply brings revenue)",
+        doc="municipal revenue from an energy cooperative (leases, taxes)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# policy group
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LeverConfig:
+    """What every lever has: whether it is used, when it starts, what it costs a year."""
+
+    enabled: bool = param(
+        False,
+        source="config",
+        doc="the lever is part of the policy (policy files set it; policy.<lever>.enabled=true adds it)",
+    )
+    start_year: int = param(1, min=1, source="config")
+    yearly_cost_eur: float = param(0.0, min=0, unit="EUR/yr", source=ASSUMPTION)
+
+
+@dataclass
+class R1InnovationConfig(LeverConfig):
+    """R1 innovation-friendly structures: back change agents; coworking, makerspace, digital lab."""
+
+    yearly_cost_eur: float = param(
+        60000.0, min=0, unit="EUR/yr", source="assumption (a post and rooms)"
+    )
+    idea_multiplier: float = param(
+        1.5, min=1, source="assumption; direction seed-notes R1", doc="more residents with an idea"
+    )
+    start_multiplier: float = param(
+        1.5,
+        min=1,
+        source="assumption; direction seed-notes R1",
+        doc="starts of coworking, community houses and participation",
+    )
+
+
+@dataclass
+class R2EntrepreneurshipConfig(LeverConfig):
+    """R2 entrepreneurship: capital and advice for start-ups, space entrepreneurs, succession help."""
+
+    yearly_cost_eur: float = param(50000.0, min=0, unit="EUR/yr", source=ASSUMPTION)
+    succession_bonus: float = param(
+        0.15,
+        min=0,
+        max=1,
+        source="assumption; direction seed-notes R2",
+        doc="added to every kind's succession base",
+    )
+    climate_multiplier: float = param(
+        1.5,
+        min=1,
+        source="assumption; direction seed-notes R2",
+        doc="entrepreneurial climate x this",
+    )
+
+
+@dataclass
+class R3FinancingConfig(LeverConfig):
+    """R3 new financing and cooperation: zero-interest loans, grants, rooms, inter-municipal sharing."""
+
+    yearly_cost_eur: float = param(30000.0, min=0, unit="EUR/yr", source=ASSUMPTION)
+    capital_share_covered: float = param(
+        0.5,
+        min=0,
+        max=1,
+        source="assumption; direction seed-notes R3",
+        doc="share of initiatives' start capital covered by loans and grants",
+    )
+    shared_services_saving: float = param(
+        0.1,
+        min=0,
+        max=1,
+        source="assumption; direction seed-notes R3 (inter-municipal sharing)",
+        doc="municipal services' fixed costs x (1 - this)",
+    )
+
+
+@dataclass
+class R4ResourcesConfig(LeverConfig):
+    """R4 resources for the municipality: staff and a coordination office for civic projects."""
+
+    extra_staff_fte: float = param(
+        1.5,
+        min=0,
+        unit="FTE",
+        source="assumption; direction seed-notes R4, [002] thesis 5 (a dedicated post)",
+    )
+    coordination_office: bool = param(
+        True,
+        source="seed-notes R4 (coordination office, Stellwerk Altena)",
+        doc="matches volunteers to projects",
+    )
+
+
+@dataclass
+class R5LearningConfig(LeverConfig):
+    """R5 municipalities as places of learning: schools, library, youth participation."""
+
+    yearly_cost_eur: float = param(40000.0, min=0, unit="EUR/yr", source=ASSUMPTION)
+    engagement_gain: float = param(
+        0.05,
+        min=0,
+        max=1,
+        source="assumption; direction seed-notes R5",
+        doc="added yearly to the engagement propensity of 14–25-year-olds (up to 1)",
+    )
+    attachment_years: float = param(
+        2.0,
+        min=0,
+        source="assumption; direction seed-notes R5 (attachment)",
+        doc="extra years in town credited to young people each year (stronger attachment)",
+    )
+
+
+@dataclass
+class R6CrossTownConfig(LeverConfig):
+    """R6 learning across small towns: proven initiative types spread between linked towns."""
+
+    yearly_cost_eur: float = param(20000.0, min=0, unit="EUR/yr", source=ASSUMPTION)
+    learning_boost: float = param(
+        2.0,
+        min=0,
+        source="assumption; direction seed-notes R6, SF33",
+        doc="civic.cross_town_learning while the lever runs",
+    )
+
+
+@dataclass
+class BroadbandConfig(LeverConfig):
+    """Broadband roll-out: the gate for remote work and coworking (seed-notes M-G1)."""
+
+    yearly_cost_eur: float = param(
+        80000.0,
+        min=0,
+        unit="EUR/yr",
+        source="assumption (municipal share of a subsidised roll-out)",
+    )
+    target_share: float = param(0.95, min=0, max=1, source=ASSUMPTION)
+    rollout_years: int = param(3, min=1, source=ASSUMPTION)
+
+
+@dataclass
+class InfillFirstConfig(LeverConfig):
+    """Infill before greenfield: no new building land; vacancy management (seed-notes M-H1, H-O5)."""
+
+    yearly_cost_eur: float = param(30000.0, min=0, unit="EUR/yr", source=ASSUMPTION)
+    vacant_decay_factor: float = param(
+        0.5, min=0, max=1, source="assumption (managed vacant buildings decay slower)"
+    )
+    reactivation_rate: float = param(
+        0.1,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="yearly share of decayed vacant dwellings renovated where the market is tight",
+    )
+
+
+@dataclass
+class CitizenBusSupportConfig(LeverConfig):
+    """Support for citizen buses and demand-responsive transport (seed-notes M-V2)."""
+
+    yearly_cost_eur: float = param(
+        25000.0, min=0, unit="EUR/yr", source="assumption (vehicle and dispatch)"
+    )
+    effort_factor: float = param(
+        0.7,
+        min=0,
+        max=1,
+        source=ASSUMPTION,
+        doc="critical mass and volunteer hours of citizen buses x this",
+    )
+
+
+@dataclass
+class PhaseNullConfig(LeverConfig):
+    """Early participation ('Phase Null'): the municipality starts broad participation."""
+
+    yearly_cost_eur: float = param(20000.0, min=0, unit="EUR/yr", source=ASSUMPTION)
+    breadth: float = param(
+        0.8,
+        min=0,
+        max=1,
+        source="assumption; direction seed-notes SF31",
+        doc="share of recruits reached by broad invitation rather than through ties",
+    )
+
+
+@dataclass
+class PolicyConfig:
+    """A policy: a name and its levers (those with ``enabled: true``). Config group ``policy``."""
+
+    name: str = param("baseline", source="config")
+    r1_innovation_structures: R1InnovationConfig = param(
+        default_factory=R1InnovationConfig, source="config"
+    )
+    r2_entrepreneurship: R2EntrepreneurshipConfig = param(
+        default_factory=R2EntrepreneurshipConfig, source="config"
+    )
+    r3_financing_cooperation: R3FinancingConfig = param(
+        default_factory=R3FinancingConfig, source="config"
+    )
+    r4_municipal_resources: R4ResourcesConfig = param(
+        default_factory=R4ResourcesConfig, source="config"
+    )
+    r5_learning_places: R5LearningConfig = param(default_factory=R5LearningConfig, source="config")
+    r6_cross_town_learning: R6CrossTownConfig = param(
+        default_factory=R6CrossTownConfig, source="config"
+    )
+    broadband: BroadbandConfig = param(default_factory=BroadbandConfig, source="config")
+    infill_first: InfillFirstConfig = param(default_factory=InfillFirstConfig, source="config")
+    citizen_bus_support: CitizenBusSupportConfig = param(
+        default_factory=CitizenBusSupportConfig, source="config"
+    )
+    phase_null: PhaseNullConfig = param(default_factory=PhaseNullConfig, source="config")
+
+    def levers(self) -> dict[str, LeverConfig]:
+        """The levers in use, by name."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "name" and getattr(self, f.name).enabled
+        }
+
+    def check(self, path: str) -> None:
+        """A lever that is off but has parameters changed is a mistake, not something to ignore."""
+        for f in fields(self):
+            if f.name == "name":
+                continue
+            lever = getattr(self, f.name)
+            if lever.enabled:
+                continue
+            default = type(lever)()
+            for g in fields(lever):
+                if g.name != "enabled" and getattr(lever, g.name) != getattr(default, g.name):
+                    raise ConfigError(
+                        f"{path}.{f.name}.{g.name}",
+                        getattr(lever, g.name),
+                        f"the default ({getattr(default, g.name)}) while the lever is off",
+                        f"Policy {self.name!r} does not use {f.name}; add {path}.{f.name}.enabled=true to use it.",
+                    )
+
+
+LEVER_TYPES: dict[str, type[LeverConfig]] = {
+    "r1_innovation_structures": R1InnovationConfig,
+    "r2_entrepreneurship": R2EntrepreneurshipConfig,
+    "r3_financing_cooperation": R3FinancingConfig,
+    "r4_municipal_resources": R4ResourcesConfig,
+    "r5_learning_places": R5LearningConfig,
+    "r6_cross_town_learning": R6CrossTownConfig,
+    "broadband": BroadbandConfig,
+    "infill_first": InfillFirstConfig,
+    "citizen_bus_support": CitizenBusSupportConfig,
+    "phase_null": PhaseNullConfig,
+}
+"""Lever name -> its parameters (every lever of PolicyConfig)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1525,6 +2144,8 @@ class Config:
     services: ServicesConfig = field(default_factory=ServicesConfig)
     municipality: MunicipalityConfig = field(default_factory=MunicipalityConfig)
     shock: ShockConfig = field(default_factory=ShockConfig)
+    civic: CivicConfig = field(default_factory=CivicConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     def __post_init__(self) -> None:
@@ -1637,6 +2258,27 @@ class Config:
                 raise ConfigError(f"services.online_share[{year}]", share, "a share in [0, 1]")
         if not self.services.online_share:
             raise ConfigError("services.online_share", {}, "at least one year: share entry")
+        for name, lever in self.policy.levers().items():
+            if lever.start_year > self.years:
+                raise ConfigError(
+                    f"policy.{name}.start_year",
+                    lever.start_year,
+                    f"a year of the run, 1..{self.years}",
+                    "Raise years or start the lever earlier.",
+                )
+        if self.policy.r6_cross_town_learning.enabled and self.town.file is None:
+            municipalities = {
+                p.municipality or self.town.name
+                for p in self.town.places
+                if not p.kind.is_destination
+            }
+            if len(municipalities) < 2:
+                raise ConfigError(
+                    "policy.r6_cross_town_learning",
+                    self.policy.name,
+                    "a region of several municipalities (e.g. town=region)",
+                    f"Town {self.town.name!r} is a single municipality; cross-town learning needs towns to learn from.",
+                )
         shock = self.shock
         if shock.kind is not ShockKind.none:
             if shock.year > self.years:
@@ -1714,7 +2356,7 @@ def parameter_table(node: Any = None, path: str = "") -> list[dict[str, Any]]:
     for f in fields(node):
         value = getattr(node, f.name)
         here = f"{path}.{f.name}" if path else f.name
-        if here.startswith("town") or here.startswith("output"):
+        if here.startswith("town") or here.startswith("output") or here == "policy.name":
             continue  # town values are inputs per archetype; output is not a model parameter
         if is_dataclass(value):
             rows.extend(parameter_table(value, here))
@@ -1725,6 +2367,8 @@ def parameter_table(node: Any = None, path: str = "") -> list[dict[str, Any]]:
         parts = here.split(".")
         if len(parts) == 3 and parts[0] == "services":
             source = SERVICE_SOURCES.get(parts[1], {}).get(parts[2], source)
+        if len(parts) == 3 and parts[0] == "civic":
+            source = INITIATIVE_SOURCES.get(parts[1], {}).get(parts[2], source)
         allowed = []
         if meta.get("min") is not None:
             allowed.append(f"{'>' if meta.get('exclusive_min') else '>='} {meta['min']}")

@@ -143,7 +143,9 @@ class HousingMarket:
         vacant = d.in_stock & (d.household < 0)
         occupied = d.in_stock & (d.household >= 0)
         d.vacant_years[vacant] += 1
-        d.condition[vacant] -= cfg.vacant_decay_per_year
+        effects = self.model.policies.effects if self.model.policies is not None else None
+        decay_factor = effects.vacant_decay_factor if effects is not None else 1.0
+        d.condition[vacant] -= cfg.vacant_decay_per_year * decay_factor
         d.condition[occupied] -= cfg.occupied_decay_per_year
         worn = np.flatnonzero(occupied & (d.condition < cfg.renovation_threshold))
         renovated = worn[rng.random(worn.size) < cfg.renovation_hazard]
@@ -162,20 +164,108 @@ class HousingMarket:
             self.price_index[homes] * change, cfg.price_floor, cfg.price_cap
         )
         self._construct(stock, habitable_n)
+        if effects is not None and effects.reactivation_rate > 0:
+            self._reactivate(effects.reactivation_rate)
 
     def _construct(self, stock: np.ndarray, habitable: np.ndarray) -> None:
         cfg = self.cfg
         homes = self.model.town.home_places
         new = np.zeros(self.model.town.n_places, dtype=np.int64)
+        effects = self.model.policies.effects if self.model.policies is not None else None
+        greenfield = effects is None or effects.greenfield_allowed
         if cfg.construction_rule is ConstructionRule.demand:
             rate = np.where(stock > 0, habitable / np.maximum(stock, 1), 0.0)
             short = np.clip(cfg.target_vacancy - rate, 0.0, cfg.max_build_rate)
             new[homes] = np.ceil(short[homes] * stock[homes]).astype(np.int64)
-        elif cfg.construction_rule is ConstructionRule.fixed and cfg.fixed_per_year > 0:
+        elif (
+            cfg.construction_rule is ConstructionRule.fixed
+            and cfg.fixed_per_year > 0
+            and greenfield
+        ):
             share = stock[homes] / max(stock[homes].sum(), 1)
             new[homes] = self.model.rng.multinomial(cfg.fixed_per_year, share)
+        if not greenfield:
+            # Infill first: renovate decayed empty dwellings before building; what is still
+            # missing is built on infill plots only (half the pace; assumption).
+            for place in np.flatnonzero(new):
+                new[place] -= self._renovate_vacant(np.array([place]), int(new[place]))
+            new = np.ceil(new * 0.5).astype(np.int64)
         total = int(new.sum())
         if total:
             places = np.repeat(np.arange(new.size), new)
             self.model.population.dwellings.append(total, place=places, condition=1.0)
         self.model.flows.dwellings_built += total
+
+    def _renovate_vacant(self, places: np.ndarray, count: int) -> int:
+        """Renovate up to ``count`` decayed empty dwellings at ``places``; returns how many."""
+        d = self.model.population.dwellings
+        decayed = np.flatnonzero(
+            d.in_stock
+            & (d.household < 0)
+            & (d.condition < self.cfg.habitable_condition)
+            & np.isin(d.place, places)
+        )
+        chosen = decayed[np.argsort(-d.condition[decayed], kind="stable")][:count]
+        d.condition[chosen] = self.cfg.renovated_condition
+        self.model.flows.dwellings_reactivated += int(chosen.size)
+        return int(chosen.size)
+
+    def _reactivate(self, rate: float) -> None:
+        """Vacancy management: where the market is tight, renovate a share of decayed dwellings."""
+        stock, _, habitable = self.stock_by_place()
+        d = self.model.population.dwellings
+        homes = self.model.town.home_places
+        tight = homes[habitable[homes] < self.cfg.target_vacancy * stock[homes]]
+        for place in tight:
+            decayed = int(
+                (
+                    d.in_stock
+                    & (d.household < 0)
+                    & (d.condition < self.cfg.habitable_condition)
+                    & (d.place == place)
+                ).sum()
+            )
+            count = int(self.model.rng.binomial(decayed, rate)) if decayed else 0
+            if count:
+                self._renovate_vacant(np.array([place]), count)
+
+    # -- used by citizens' initiatives ----------------------------------------------------
+
+    def appropriate(self, place: int, count: int) -> np.ndarray:
+        """Take ``count`` empty buildings at ``place`` out of the housing stock for another use
+        (a community house; seed-notes H-O5, appropriating vacancy). The worst go first."""
+        d = self.model.population.dwellings
+        vacant = np.flatnonzero(d.in_stock & (d.household < 0) & (d.place == place))
+        chosen = vacant[np.argsort(d.condition[vacant], kind="stable")][:count]
+        d.in_stock[chosen] = False
+        d.condition[chosen] = self.cfg.renovated_condition
+        return chosen
+
+    def release(self, dwellings: np.ndarray) -> None:
+        """Appropriated buildings come back to the stock, empty."""
+        d = self.model.population.dwellings
+        d.in_stock[dwellings] = True
+        d.household[dwellings] = -1
+
+    def senior_cohousing(self, place: int, households: int, municipality: int) -> np.ndarray:
+        """Build ``households`` new flats on a vacant plot at ``place`` and move senior households
+        (all adults 70+, at most two people) of the municipality into them, the worst housed first;
+        their old dwellings come free (seed-notes §4 build together, H-O3)."""
+        model = self.model
+        pop = model.population
+        p = pop.people
+        rows = pop.alive_rows
+        sizes = pop.household_sizes()
+        young = np.bincount(p.household[rows][p.age[rows] < 70], minlength=len(pop.households))
+        in_m = model.town.municipality[pop.households.place] == municipality
+        senior = np.flatnonzero(
+            pop.households.alive & in_m & (sizes > 0) & (sizes <= 2) & (young == 0)
+        )
+        if senior.size == 0 or households <= 0:
+            return np.empty(0, dtype=np.int64)
+        condition = pop.dwellings.condition[pop.households.dwelling[senior]]
+        movers = senior[np.argsort(condition, kind="stable")][:households]
+        new = pop.dwellings.append(movers.size, place=place, condition=1.0)
+        self.model.flows.dwellings_built += int(movers.size)
+        pop.relocate_households(movers, new)
+        return new

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from sim import data
-from sim.config import LifeStage, ServiceType
+from sim.agents.initiative import Phase
+from sim.config import InitiativeType, LifeStage, ServiceType
 from sim.migration import qol_gaps
 from sim.population import Origin, Role
 from sim.services import RESIDENT_KINDS
@@ -66,6 +67,7 @@ class YearFlows:
     arrivals_blocked: int = 0
     dwellings_built: int = 0
     dwellings_demolished: int = 0
+    dwellings_reactivated: int = 0
     attractiveness: dict[str, float] = field(default_factory=dict)
     proximity: float = 1.0
     # Exposures for checking the demography against its inputs (tests, calibration).
@@ -327,19 +329,23 @@ def jobs_local(model: TownModel) -> float:
 
 
 def municipal_balance_eur(model: TownModel) -> float:
-    return float(model.services.municipality.balance_eur)
+    """Income minus spending of the municipality (summed over a region's municipalities)."""
+    return float(sum(m.balance_eur for m in model.services.municipalities))
 
 
 def municipal_debt_eur(model: TownModel) -> float:
-    return float(model.services.municipality.debt_eur)
+    return float(sum(m.debt_eur for m in model.services.municipalities))
 
 
 def municipal_debt_per_resident_eur(model: TownModel) -> float:
-    return float(model.services.municipality.debt_per_resident_eur)
+    residents = model.population.size
+    return municipal_debt_eur(model) / residents if residents else float("nan")
 
 
 def municipal_service_deficits_eur(model: TownModel) -> float:
-    return float(model.services.municipality.accounts.get("service_deficits_eur", 0.0))
+    return float(
+        sum(m.accounts.get("service_deficits_eur", 0.0) for m in model.services.municipalities)
+    )
 
 
 def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
@@ -353,6 +359,68 @@ def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
 
 def online_share(model: TownModel) -> float:
     return model.services.online_share()
+
+
+def _civic_count(key: str, model: TownModel) -> int:
+    return model.civic.year_counts[key]
+
+
+def initiatives_active(model: TownModel) -> int:
+    """Initiatives recruiting, launched or institutions."""
+    return sum(1 for i in model.civic.initiatives if i.phase.active)
+
+
+def initiatives_institutionalised(model: TownModel) -> int:
+    """Initiatives that have become institutions (still running)."""
+    return sum(1 for i in model.civic.initiatives if i.phase is Phase.institution)
+
+
+def initiatives_running(model: TownModel) -> int:
+    """Launched initiatives and institutions (delivering their service)."""
+    return len(model.civic.running())
+
+
+def initiatives_active_of(kind: InitiativeType, model: TownModel) -> int:
+    return sum(1 for i in model.civic.initiatives if i.phase.active and i.kind is kind)
+
+
+def volunteers(model: TownModel) -> int:
+    """Residents who are members of a launched initiative or institution."""
+    return model.civic.members_total(running_only=True)
+
+
+def engagement_rate(model: TownModel) -> float:
+    """Share of residents 16+ who are members of any active initiative."""
+    p = model.population.people
+    rows = _alive(model)
+    adults = int((p.age[rows] >= 16).sum())
+    return model.civic.members_total() / adults if adults else 0.0
+
+
+def volunteer_hours(model: TownModel) -> float:
+    """Volunteer hours delivered by running initiatives this year."""
+    return float(model.civic.volunteer_hours)
+
+
+def municipal_staff_load(model: TownModel) -> float:
+    """Initiatives asking for support / initiatives the civic staff can support (> 1: overloaded)."""
+    return float(model.civic.staff_load)
+
+
+def policy_cost_eur(model: TownModel) -> float:
+    """Yearly cost of the active policy levers to the municipal budget."""
+    return float(model.policies.cost_eur)
+
+
+def change_agents(model: TownModel) -> int:
+    return len(model.civic.change_agents)
+
+
+def civic_life_mean(model: TownModel) -> float:
+    """Civic life (the QoL component), mean over residents."""
+    counts = model.municipality_population()
+    total = counts.sum()
+    return float((model.civic.civic_score * counts).sum() / total) if total else 0.0
 
 
 REPORTERS: dict[str, Callable[[TownModel], Any]] = {
@@ -423,6 +491,22 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "municipal_service_deficits_eur": municipal_service_deficits_eur,
     "infrastructure_cost_per_resident_eur": infrastructure_cost_per_resident_eur,
     "online_share": online_share,
+    # Civic life and policies (issue #4)
+    "initiatives_active": initiatives_active,
+    "initiatives_started": partial(_civic_count, "started"),
+    "initiatives_launched": partial(_civic_count, "launched"),
+    "initiatives_failed": partial(_civic_count, "failed"),
+    "initiatives_declined": partial(_civic_count, "declined"),
+    "initiatives_institutionalised": initiatives_institutionalised,
+    "initiatives_running": initiatives_running,
+    **{f"initiatives_active_{k.value}": partial(initiatives_active_of, k) for k in InitiativeType},
+    "volunteers": volunteers,
+    "engagement_rate": engagement_rate,
+    "volunteer_hours": volunteer_hours,
+    "municipal_staff_load": municipal_staff_load,
+    "policy_cost_eur": policy_cost_eur,
+    "change_agents": change_agents,
+    "civic_life_mean": civic_life_mean,
 }
 
 POPULATION_BAND_WIDTH = 5
@@ -434,9 +518,11 @@ class Recorder:
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
         self.pyramid: list[np.ndarray] = []
+        self.municipality_rows: list[dict[str, Any]] = []
 
     def record(self, model: TownModel) -> None:
         self.rows.append({name: reporter(model) for name, reporter in REPORTERS.items()})
+        self.record_municipalities(model)
         p = model.population.people
         rows = model.population.alive_rows
         band = np.minimum(
@@ -445,6 +531,36 @@ class Recorder:
         n_bands = data.MAX_AGE // POPULATION_BAND_WIDTH + 1
         counts = np.bincount(band * 2 + p.female[rows], minlength=2 * n_bands)
         self.pyramid.append(counts)
+
+    def record_municipalities(self, model: TownModel) -> None:
+        """One row per municipality (regions; a single town has one)."""
+        populations = model.municipality_population()
+        for m, municipality in enumerate(model.services.municipalities):
+            self.municipality_rows.append(
+                {
+                    "year": int(model.time),
+                    "municipality": municipality.name,
+                    "population": int(populations[m]),
+                    "services_open": len(model.services.providers_of(m)),
+                    "initiatives_running": len(model.civic.running(municipality=m)),
+                    "civic_life": float(model.civic.civic_score[m]),
+                    "balance_eur": float(municipality.balance_eur),
+                    "debt_eur": float(municipality.debt_eur),
+                }
+            )
+
+    def municipality_table(self) -> pd.DataFrame:
+        columns = [
+            "year",
+            "municipality",
+            "population",
+            "services_open",
+            "initiatives_running",
+            "civic_life",
+            "balance_eur",
+            "debt_eur",
+        ]
+        return pd.DataFrame(self.municipality_rows, columns=columns)
 
     def metrics(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)

@@ -49,25 +49,36 @@ EDUCATION_SIGMOID_MINUTES = 10.0
 
 @dataclass
 class AlumniPool:
-    """People who grew up in the town and left young; they may come back (returnees)."""
+    """People who grew up in the town and left young; they may come back (returnees).
+
+    ``municipality`` remembers where they grew up (a region has several).
+    """
 
     age: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
     female: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    municipality: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
 
-    def add(self, age: np.ndarray, female: np.ndarray) -> None:
+    def add(self, age: np.ndarray, female: np.ndarray, municipality: np.ndarray) -> None:
         self.age = np.concatenate([self.age, age.astype(np.int16)])
         self.female = np.concatenate([self.female, female.astype(bool)])
+        self.municipality = np.concatenate([self.municipality, municipality.astype(np.int16)])
+
+    def _keep(self, keep: np.ndarray) -> None:
+        self.age, self.female, self.municipality = (
+            self.age[keep],
+            self.female[keep],
+            self.municipality[keep],
+        )
 
     def age_one_year(self) -> None:
         self.age = self.age + 1
-        keep = self.age <= ALUMNI_MAX_AGE
-        self.age, self.female = self.age[keep], self.female[keep]
+        self._keep(self.age <= ALUMNI_MAX_AGE)
 
     def take(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keep = np.ones(self.age.size, dtype=bool)
         keep[index] = False
         taken = self.age[index], self.female[index]
-        self.age, self.female = self.age[keep], self.female[keep]
+        self._keep(keep)
         return taken
 
     def __len__(self) -> int:
@@ -156,7 +167,12 @@ def out_migration(model: TownModel) -> None:
     if movers.size == 0:
         return
     grew_up_here = (p.years_in_town[movers] >= 10) & (p.age[movers] >= 18) & (p.age[movers] < 30)
-    model.alumni.add(p.age[movers[grew_up_here]], p.female[movers[grew_up_here]])
+    young_natives = movers[grew_up_here]
+    model.alumni.add(
+        p.age[young_natives],
+        p.female[young_natives],
+        model.town.municipality[pop.person_place(young_natives)],
+    )
     model.flows.note_out(p.age[movers])
     model.flows.out_engagement += float(p.engagement[movers].sum())
     pop.remove_people(movers)
@@ -223,48 +239,65 @@ def attractiveness(model: TownModel, origin: Origin, weights: np.ndarray) -> flo
     return float(np.mean(values))
 
 
-def proximity_potential(model: TownModel) -> float:
-    """Gravity potential of the town for movers: sum of jobs^0.5 x exp(-minutes / scale).
+def proximity_potential(model: TownModel, municipality: int = 0) -> float:
+    """Gravity potential of a municipality for movers: sum of jobs^0.5 x exp(-minutes / scale).
 
-    Summed over the destinations (regional centre, metropolis), car minutes from the town
-    centre. Most migrants move a short distance, so a town near a large labour market has
-    more potential newcomers (issue #2: arrivals depend on travel time to the metropolis and
-    the regional centre).
+    Summed over the destinations (regional centre, metropolis), car minutes from the
+    municipality's centre. Most migrants move a short distance, so a town near a large labour
+    market has more potential newcomers (issue #2: arrivals depend on travel time to the
+    metropolis and the regional centre).
     """
     town = model.town
     dest = np.flatnonzero(town.is_destination)
-    minutes = town.minutes[CAR, town.centre, dest]
+    minutes = town.minutes[CAR, town.centres[municipality], dest]
     mass = np.power(town.jobs[dest], 0.5)
     return float(np.sum(mass * np.exp(-minutes / model.config.migration.proximity_scale_minutes)))
 
 
 def in_migration(model: TownModel) -> None:
-    """Returnees from the alumni pool and newcomer households of each type arrive."""
-    pop = model.population
+    """Returnees from the alumni pool and newcomer households of each type arrive.
+
+    Computed per municipality (one for a single town): its population, its centre's
+    proximity, its attractiveness and its free dwellings; newcomers settle in its places.
+    """
+    groups: list[tuple[Origin, np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = []
+    populations = model.municipality_population()
+    for municipality in range(model.town.n_municipalities):
+        groups += _arrivals(model, municipality, int(populations[municipality]))
+    _settle(model, groups)
+
+
+def _arrivals(model: TownModel, municipality: int, population: int) -> list:
     m = model.config.migration
     rng = model.rng
-    _, _, habitable = model.housing.stock_by_place()
-    homes_only = np.zeros(model.town.n_places)
-    homes_only[model.town.home_places] = habitable[model.town.home_places]
-    vacancy = model.housing.habitable_vacancy_rate()
+    town = model.town
+    places = town.places_of(municipality)
+    stock, _, habitable = model.housing.stock_by_place()
+    free = np.zeros(town.n_places)
+    free[places] = habitable[places]
+    vacancy = float(free.sum() / max(stock[places].sum(), 1))
     housing_factor = vacancy / (vacancy + m.housing_half_vacancy)
-    population = pop.size
-    proximity = (proximity_potential(model) / m.proximity_reference) ** m.proximity_elasticity
-    model.flows.proximity = proximity
-    broadband = (
-        float(np.average(model.town.broadband, weights=homes_only)) if homes_only.sum() > 0 else 0.0
-    )
+    proximity = (
+        proximity_potential(model, municipality) / m.proximity_reference
+    ) ** m.proximity_elasticity
+    broadband = float(np.average(town.broadband, weights=free)) if free.sum() > 0 else 0.0
+    first = municipality == 0
+    if first:
+        model.flows.proximity = proximity
 
     arrivals: list[tuple[Origin, int]] = []
     rates = {
         Origin.family: m.in_rate_family,
         Origin.young_adult: m.in_rate_young_adult,
         Origin.retiree: m.in_rate_retiree,
-        Origin.remote_worker: m.in_rate_remote_worker * broadband,
+        Origin.remote_worker: m.in_rate_remote_worker
+        * broadband
+        * model.remote_worker_pull(municipality),
     }
     for origin, rate in rates.items():
-        gain = attractiveness(model, origin, homes_only)
-        model.flows.attractiveness[origin.name] = gain
+        gain = attractiveness(model, origin, free)
+        if first:
+            model.flows.attractiveness[origin.name] = gain
         expected = (
             rate
             * population
@@ -274,11 +307,15 @@ def in_migration(model: TownModel) -> None:
         )
         arrivals.append((origin, int(rng.poisson(expected / MEAN_SIZE[origin]))))
 
-    # Returnees: pool members of returning age, with the same attractiveness response.
-    gain = attractiveness(model, Origin.returnee, homes_only)
-    model.flows.attractiveness[Origin.returnee.name] = gain
+    # Returnees: pool members from this municipality of returning age, same attractiveness response.
+    gain = attractiveness(model, Origin.returnee, free)
+    if first:
+        model.flows.attractiveness[Origin.returnee.name] = gain
+    alumni = model.alumni
     eligible = np.flatnonzero(
-        (model.alumni.age >= RETURN_AGES[0]) & (model.alumni.age <= RETURN_AGES[1])
+        (alumni.age >= RETURN_AGES[0])
+        & (alumni.age <= RETURN_AGES[1])
+        & (alumni.municipality == municipality)
     )
     p_return = 1.0 - np.exp(
         -m.return_hazard
@@ -294,9 +331,10 @@ def in_migration(model: TownModel) -> None:
     order = rng.permutation(len(queue))
     queue = [queue[i] for i in order]
     if not queue:
-        return
-    weights = np.exp(
-        m.attractiveness_sensitivity * place_qol_for_stage(model, LifeStage.commuter, CAR)
+        return []
+    weights = np.zeros(town.n_places)
+    weights[places] = np.exp(
+        m.attractiveness_sensitivity * place_qol_for_stage(model, LifeStage.commuter, CAR)[places]
     )
     dwellings = model.housing.allocate(len(queue), place_weights=weights)
     model.flows.arrivals_blocked += int((dwellings < 0).sum())
@@ -306,11 +344,9 @@ def in_migration(model: TownModel) -> None:
     for origin in (*rates.keys(), Origin.returnee):
         slots = np.flatnonzero(served == int(origin))
         if slots.size:
-            returnees = (
-                model.alumni.take(returning[: slots.size]) if origin is Origin.returnee else None
-            )
+            returnees = alumni.take(returning[: slots.size]) if origin is Origin.returnee else None
             groups.append((origin, dwellings[slots], returnees))
-    _settle(model, groups)
+    return groups
 
 
 def _compose(
@@ -451,7 +487,9 @@ def _settle(
         model.town.metropolis if model.town.metropolis >= 0 else model.town.regional_centre
     )
     build_ties(model, rows)
-    for origin, _, _ in groups:
+    for origin in dict.fromkeys(
+        origin for origin, _, _ in groups
+    ):  # each origin once (regions: one group per municipality)
         members = merged["origin"] == int(origin)
         if origin is Origin.returnee:  # with the partners and children who came along
             members |= merged["origin"] == int(Origin.partner)

@@ -10,9 +10,11 @@ from mesa.discrete_space import Network
 
 from sim import accessibility, data, demography, migration, work
 from sim.agents.resident import Resident
+from sim.civic import CivicSystem
 from sim.config import Config, LifeStage
 from sim.housing import HousingMarket
 from sim.metrics import Recorder, YearFlows
+from sim.policies import Policies
 from sim.population import Origin, Population
 from sim.services import ServiceSystem
 from sim.synthesis import synthesise
@@ -59,10 +61,14 @@ class TownModel(mesa.Model):
 
         self.qol_weights = accessibility.weight_matrix(self)
         self.services: ServiceSystem | None = None
+        self.policies: Policies | None = None
+        self.civic: CivicSystem | None = None
         self.place_qol_cache: dict[tuple, np.ndarray] = {}
 
         synthesise(self)
         self.services = ServiceSystem(self)  # providers, the municipality, bus lines, jobs
+        self.policies = Policies(self)  # the levers of config.policy
+        self.civic = CivicSystem(self)  # change agents and initiatives
         self.network_changed()
         work.update_work(self, self.population.alive_rows)
         self.qol = accessibility.quality_of_life(self)
@@ -75,8 +81,9 @@ class TownModel(mesa.Model):
     def step(self) -> None:
         """One year, in this order (ODD §3)."""
         self.flows = YearFlows()
-        self.population.compact()
-        # 1. Demography
+        self.population.compact()  # 1. Housekeeping
+        self.policies.year()  # 2. Levers active this year: their effects, actions and costs
+        # 3. Demography
         demography.age_one_year(self)
         self.alumni.age_one_year()
         demography.deaths(self)
@@ -84,20 +91,24 @@ class TownModel(mesa.Model):
         demography.leave_parental_home(self)
         demography.form_couples(self)
         demography.separations(self)
-        # 2. Work
+        # 4. Work
         work.update_work(self)
-        # 3. Housing
+        # 5. Housing
         self.housing.update()
-        # 4. Services: shocks, demand and accounts, closures, successions, entries, budget
+        # 6. Services: shocks, demand and accounts, closures, successions, entries
         self.services.year()
-        # 5. Accessibility and quality of life
+        # 7. Civic life: change agents, initiatives, their effects
+        self.civic.year()
+        # 8. The municipal budgets
+        self.services.budget()
+        # 9. Accessibility and quality of life
         self.qol = accessibility.quality_of_life(self)
-        # 6. Migration
+        # 10. Migration
         if self.config.migration.enabled:
             self.tie_counts = self.population.tie_counts()
             migration.out_migration(self)
             migration.in_migration(self)
-        # 7. Observation (newcomers get their quality of life first)
+        # 11. Observation (newcomers get their quality of life first)
         self.qol = accessibility.update_quality_of_life(self, self.qol)
         self.recorder.record(self)
 
@@ -135,6 +146,24 @@ class TownModel(mesa.Model):
         weights[self.town.home_places] = np.maximum(habitable[self.town.home_places], 1)
         return migration.attractiveness(self, Origin.family, weights)
 
+    def remote_worker_pull(self, municipality: int) -> float:
+        """Multiplier on remote-worker arrivals from coworking spaces (sim/civic.py)."""
+        return self.civic.remote_worker_pull(municipality) if self.civic is not None else 1.0
+
+    def place_population(self) -> np.ndarray:
+        """Residents per place: array (P,)."""
+        return self.place_mode_counts().sum(axis=1)
+
+    def municipality_population(self) -> np.ndarray:
+        """Residents per municipality."""
+        counts = self.place_population()
+        homes = self.town.home_places
+        return np.bincount(
+            self.town.municipality[homes],
+            weights=counts[homes],
+            minlength=self.town.n_municipalities,
+        ).astype(np.int64)
+
     def place_mode_counts(self) -> np.ndarray:
         """Residents by place and mode (car, no car): array (P, 2); cached per population state."""
         cached = getattr(self, "_place_mode_cache", None)
@@ -165,11 +194,15 @@ class TownModel(mesa.Model):
         self._residents.extend(Resident(self, int(r)) for r in rows)
 
     def _remove_agents(self, rows: np.ndarray) -> None:
+        removed = []
         for r in rows.tolist():
             agent = self._residents[r]
             if agent is not None:
                 agent.remove()
                 self._residents[r] = None
+                removed.append(agent)
+        if self.civic is not None:
+            self.civic.on_removed(removed, rows)
 
     def _renumber_agents(self, mapping: np.ndarray) -> None:
         kept = [agent for agent in self._residents if agent is not None]
@@ -177,3 +210,5 @@ class TownModel(mesa.Model):
             agent.row = row
         self._residents = kept
         self.qol = self.qol[mapping[:-1] >= 0]
+        if self.civic is not None:
+            self.civic.remap(mapping)

@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
@@ -248,3 +249,103 @@ def _town_map_positions(town):
         norm = float(np.linalg.norm(direction)) or 1.0
         xy[i] = centre + direction / norm * radius * (1.5 + 0.7 * rank)
     return xy
+
+
+def plot_initiatives(result, path: str | Path) -> None:
+    """Citizens' initiatives: active by type over time, recruitment curves, volunteers.
+
+    The middle panel shows each initiative's members relative to its critical mass against
+    the years since its start: launched ones cross 1 and level off (S-curves), failed ones stay
+    below it.
+    """
+    from sim.config import InitiativeType
+
+    metrics = result.metrics
+    history = result.initiatives
+    fig, (ax_types, ax_curves, ax_people) = plt.subplots(1, 3, figsize=(16, 4.8))
+    kinds = [k for k in InitiativeType if f"initiatives_active_{k.value}" in metrics.columns]
+    colours = dict(zip(kinds, plt.get_cmap("tab10").colors, strict=False))
+    stack = [metrics[f"initiatives_active_{k.value}"].to_numpy() for k in kinds]
+    ax_types.stackplot(
+        metrics["year"],
+        *stack,
+        labels=[k.value.replace("_", " ") for k in kinds],
+        colors=[colours[k] for k in kinds],
+        alpha=0.85,
+    )
+    ax_types.set_title("Active initiatives by type")
+    ax_types.set_xlabel("year")
+    ax_types.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_types.legend(fontsize=7, frameon=False, loc="upper left")
+    ax_types.grid(alpha=0.3)
+
+    outcome_colour = {
+        "launched": "#2e7d32",
+        "institution": "#2e7d32",
+        "failed": "#9e9e9e",
+        "declined": "#ef6c00",
+        "recruiting": "#1565c0",
+    }
+    if not history.empty and result.model is not None:
+        critical = {
+            k.value: getattr(result.config.civic, k.name).critical_mass for k in InitiativeType
+        }
+        for _, rows in history.groupby("initiative_id"):
+            rows = rows.sort_values("year")
+            final = rows["phase"].iloc[-1]
+            ever_launched = rows["phase"].isin(["launched", "institution"]).any()
+            colour = (
+                outcome_colour["launched"]
+                if ever_launched and final != "declined"
+                else outcome_colour.get(final, "#9e9e9e")
+            )
+            years = np.concatenate([[0], rows["year"] - rows["year"].iloc[0] + 1])
+            members = np.concatenate([[rows["founding_members"].iloc[0]], rows["members"]])
+            ax_curves.plot(
+                years,
+                members / critical[rows["type"].iloc[0]],
+                color=colour,
+                alpha=0.6,
+                lw=1.2,
+            )
+        ax_curves.axhline(1.0, color="black", lw=0.8, ls="--")
+        ax_curves.text(
+            0.02, 1.02, "critical mass", transform=ax_curves.get_yaxis_transform(), fontsize=7
+        )
+    ax_curves.set_ylim(0, 3)
+    ax_curves.set_title(
+        "Members / critical mass (green: launched, grey: failed, orange: declined)", fontsize=9
+    )
+    ax_curves.set_xlabel("years since the founding (0: the founders)")
+    ax_curves.grid(alpha=0.3)
+
+    ax_people.plot(
+        metrics["year"],
+        metrics["volunteers"],
+        color="#2e7d32",
+        label="volunteers in running initiatives",
+    )
+    ax_people.set_xlabel("year")
+    ax_people.set_ylabel("residents")
+    ax_people.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_people.grid(alpha=0.3)
+    ax_load = ax_people.twinx()
+    ax_load.plot(
+        metrics["year"],
+        metrics["municipal_staff_load"],
+        color="#6a1b9a",
+        ls=":",
+        label="municipal staff load (requests / capacity)",
+    )
+    ax_load.axhline(1.0, color="#6a1b9a", lw=0.6)
+    ax_load.set_ylabel("staff load")
+    handles = ax_people.get_legend_handles_labels()[0] + ax_load.get_legend_handles_labels()[0]
+    ax_people.legend(
+        handles, [h.get_label() for h in handles], fontsize=7, frameon=False, loc="upper left"
+    )
+    ax_people.set_title("Volunteers and the municipality's capacity")
+    policy = result.config.policy.name
+    fig.suptitle(f"{result.summary.get('town', '')}: citizens' initiatives (policy: {policy})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, format="png")
+    plt.close(fig)

@@ -87,6 +87,7 @@ class People(Table):
         "engagement": np.float32,  # propensity to volunteer, 0..1
         "years_in_town": np.int16,
         "origin": np.int8,  # Origin
+        "idea_drawn": np.bool_,  # whether the person has had their chance of an idea (sim/civic.py)
     }
     defaults: ClassVar[dict[str, Any]] = {
         "alive": True,
@@ -250,6 +251,18 @@ class Population:
         self.dwellings.household[dwellings] = hh
         self.dwellings.vacant_years[dwellings] = 0
         return hh
+
+    def relocate_households(self, households: np.ndarray, dwellings: np.ndarray) -> None:
+        """Households move to other (empty) dwellings; the old ones become vacant."""
+        h, d = self.households, self.dwellings
+        old = h.dwelling[households]
+        d.household[old[old >= 0]] = -1
+        d.vacant_years[old[old >= 0]] = 0
+        h.dwelling[households] = dwellings
+        h.place[households] = d.place[dwellings]
+        d.household[dwellings] = households
+        d.vacant_years[dwellings] = 0
+        self._changed()
 
     def dissolve_households(self, households: np.ndarray) -> None:
         """Mark households dissolved and their dwellings vacant."""

@@ -30,11 +30,25 @@ OUTPUT_FILES = (
     "metrics.parquet",
     "population.parquet",
     "events.parquet",
+    "initiatives.parquet",
+    "municipalities.parquet",
     "summary.json",
     "population.png",
     "services.png",
+    "initiatives.png",
 )
 EVENT_COLUMNS = ["year", "kind", "provider_type", "format", "place", "reason", "provider_id"]
+INITIATIVE_COLUMNS = [
+    "year",
+    "initiative_id",
+    "type",
+    "municipality",
+    "place",
+    "phase",
+    "members",
+    "supported",
+    "founding_members",
+]
 
 
 @dataclass
@@ -45,7 +59,9 @@ class RunResult:
         config: the configuration that was run.
         metrics: one row per year (year 0 = initial state); see sim/metrics.py.
         population: year, age_band, sex, count.
-        events: one row per opening, closure, succession or shock.
+        events: one row per opening, closure, succession, shock or initiative event.
+        initiatives: one row per initiative and year it was active (members: the S-curves).
+        municipalities: one row per municipality and year.
         summary: headline figures (also written to summary.json).
         model: the model in its final state (not pickled into outputs).
     """
@@ -54,6 +70,8 @@ class RunResult:
     metrics: pd.DataFrame
     population: pd.DataFrame
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    initiatives: pd.DataFrame = field(default_factory=pd.DataFrame)
+    municipalities: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict[str, Any] = field(default_factory=dict)
     model: TownModel | None = None
 
@@ -85,7 +103,13 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
         model.step()
     metrics = model.recorder.metrics()
     population = model.recorder.population_table()
-    events = pd.DataFrame(model.services.events, columns=EVENT_COLUMNS)
+    events = (
+        pd.DataFrame(model.services.events, columns=EVENT_COLUMNS)
+        .sort_values(["year"], kind="stable")
+        .reset_index(drop=True)
+    )
+    initiatives = pd.DataFrame(model.civic.history, columns=INITIATIVE_COLUMNS)
+    municipalities = model.recorder.municipality_table()
     wall = time.perf_counter() - started
     summary = summarise(config, model, metrics, wall)
     log.info(
@@ -102,6 +126,8 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
         metrics=metrics,
         population=population,
         events=events,
+        initiatives=initiatives,
+        municipalities=municipalities,
         summary=summary,
         model=model,
     )
@@ -146,6 +172,11 @@ def summarise(
             float(last["municipal_debt_per_resident_eur"]), 1
         ),
         "shock": config.shock.kind.value,
+        "policy": config.policy.name,
+        "initiatives_started": int(flows["initiatives_started"].sum()),
+        "initiatives_launched": int(flows["initiatives_launched"].sum()),
+        "initiatives_institutionalised_end": int(last["initiatives_institutionalised"]),
+        "policy_cost_eur_total": round(float(flows["policy_cost_eur"].sum()), 0),
         "resident_years": resident_years,
         "wall_seconds": round(wall_seconds, 3),
         "status": "complete",
@@ -174,11 +205,12 @@ def write_outputs(
     tmp = directory / ".population.parquet.tmp"
     result.population.to_parquet(tmp, index=False)
     _commit(tmp, directory / "population.parquet")
-    tmp = directory / ".events.parquet.tmp"
-    result.events.to_parquet(tmp, index=False)
-    _commit(tmp, directory / "events.parquet")
+    for name in ("events", "initiatives", "municipalities"):
+        tmp = directory / f".{name}.parquet.tmp"
+        getattr(result, name).to_parquet(tmp, index=False)
+        _commit(tmp, directory / f"{name}.parquet")
     if result.config.output.plots if plots is None else plots:
-        from sim.plots import plot_population, plot_services
+        from sim.plots import plot_initiatives, plot_population, plot_services
 
         tmp = directory / ".population.png.tmp"
         plot_population(result.metrics, result.population, tmp, title=result.summary["town"])
@@ -186,6 +218,9 @@ def write_outputs(
         tmp = directory / ".services.png.tmp"
         plot_services(result, tmp)
         _commit(tmp, directory / "services.png")
+        tmp = directory / ".initiatives.png.tmp"
+        plot_initiatives(result, tmp)
+        _commit(tmp, directory / "initiatives.png")
     tmp = directory / ".summary.json.tmp"
     tmp.write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
     _commit(tmp, directory / "summary.json")
@@ -209,6 +244,7 @@ def summary_table(metrics: pd.DataFrame) -> pd.DataFrame:
             "services": rows[[c for c in rows.columns if c.startswith("services_open_")]]
             .sum(axis=1)
             .astype(int),
+            "initiatives": rows["initiatives_running"].astype(int),
             "QoL": rows["qol_mean"].round(3),
         }
     )

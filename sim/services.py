@@ -97,7 +97,7 @@ class ServiceSystem:
 
     Attributes:
         providers: open providers (Mesa ``Provider`` agents), in order of opening.
-        municipality: the Municipality agent.
+        municipalities: one Municipality agent per municipality (one for a single town).
         events: one dict per opening, closure, succession or shock.
         nearest_minutes: kind -> array (2, P): minutes to the nearest open provider (or
             destination) by mode from each place.
@@ -132,7 +132,7 @@ class ServiceSystem:
                     route=route,
                     initial=True,
                 )
-        self.municipality = Municipality(model)
+        self.municipalities = [Municipality(model, m) for m in range(town.n_municipalities)]
         self._normalise_needs()
         self._check_shock_target()
         self._apply_bus_lines()
@@ -166,11 +166,21 @@ class ServiceSystem:
             )
 
     def settings_for(self, kind: ServiceType, fmt: str) -> ServiceTypeConfig:
-        return (
-            self.cfg.grocery_shop
-            if kind is ServiceType.grocery and fmt == "shop"
-            else getattr(self.cfg, kind.name)
+        if kind is ServiceType.grocery and fmt in ("shop", "coop"):
+            return self.cfg.grocery_shop if fmt == "shop" else self.cfg.grocery_coop
+        return getattr(self.cfg, kind.name)
+
+    def open_civic(self, kind: ServiceType, place: int, fmt: str, initiative) -> Provider:
+        """A provider opened by a citizens' initiative (a cooperative shop, a reopened pool)."""
+        provider = self._open(
+            kind,
+            place,
+            fmt,
+            reason=f"opened by a {initiative.kind.value.replace('_', ' ')} initiative",
         )
+        provider.operated_by = initiative
+        self._after_changes()
+        return provider
 
     def _owner_age(self, kind: ServiceType, initial: bool) -> int:
         rng = self.model.rng
@@ -236,7 +246,7 @@ class ServiceSystem:
 
     def _mark_dirty(self, provider: Provider) -> None:
         if provider.kind in DEMAND_KINDS:
-            self._dirty.add((provider.kind, provider.format))
+            self._dirty.add((provider.kind, provider.channel_format))
 
     def _event(self, kind: str, provider: Provider, reason: str) -> None:
         self.events.append(
@@ -251,6 +261,14 @@ class ServiceSystem:
             }
         )
 
+    @property
+    def municipality(self) -> Municipality:
+        """The (first) municipality; a single town has only this one."""
+        return self.municipalities[0]
+
+    def providers_of(self, municipality: int) -> list[Provider]:
+        return [p for p in self.providers if p.municipality == municipality]
+
     def open_of(self, kind: ServiceType) -> list[Provider]:
         return [p for p in self.providers if p.kind is kind]
 
@@ -260,7 +278,7 @@ class ServiceSystem:
 
     def open_in(self, channel: Channel) -> list[Provider]:
         kind, fmt = channel
-        return [p for p in self.providers if p.kind is kind and p.format == fmt]
+        return [p for p in self.providers if p.kind is kind and p.channel_format == fmt]
 
     # -- bus lines -------------------------------------------------------------------------
 
@@ -289,7 +307,7 @@ class ServiceSystem:
     # -- the year ---------------------------------------------------------------------------
 
     def year(self) -> None:
-        """Shocks, demand and accounts, decisions, entries, the municipal budget (in this order)."""
+        """Shocks, demand and accounts, decisions, entries (the budget follows in ``budget``)."""
         self.year_counts = dict.fromkeys(self.year_counts, 0)
         self._apply_shock()
         counts = self._place_mode_age_counts()
@@ -298,16 +316,26 @@ class ServiceSystem:
         self._after_changes()
         self._entries(counts)
         self._after_changes()
-        year = int(self.model.time)
-        self.municipality.run_budget(self.providers, year)
-        if self.municipality.debt_rule_breached():
-            cut = self.municipality.choose_cut(self.providers)
-            if cut is not None:
-                self.close(cut, "debt rule: budget cannot carry its deficit")
-                self._after_changes()
+
+    def budget(self) -> None:
+        """The municipal budgets (after the civic phase), the debt rule, then jobs follow staff."""
+        model = self.model
+        year = int(model.time)
+        populations = model.municipality_population()
+        total = max(int(populations.sum()), 1)
+        for municipality in self.municipalities:
+            own = self.providers_of(municipality.index)
+            policy_cost = model.policies.cost_eur * populations[municipality.index] / total
+            income = model.civic.municipal_income_eur(municipality.index)
+            municipality.run_budget(own, year, policy_cost_eur=policy_cost, civic_income_eur=income)
+            if municipality.debt_rule_breached():
+                cut = municipality.choose_cut(own)
+                if cut is not None:
+                    self.close(cut, "debt rule: budget cannot carry its deficit")
+                    self._after_changes()
         self.update_jobs()
         for place, staff in self._lost_jobs:
-            self.model.lose_local_jobs(place, staff)
+            model.lose_local_jobs(place, staff)
         self._lost_jobs.clear()
 
     def _after_changes(self) -> None:
@@ -433,13 +461,16 @@ class ServiceSystem:
                     revenue *= 1.0 - s.anchor_share
                 provider.revenue_eur = float(revenue)
                 if provider.is_municipal:
-                    provider.cost_eur = fixed_cost(s) + s.cost_per_user_eur * share
+                    provider.cost_eur = (
+                        fixed_cost(s) * self.model.policies.effects.municipal_fixed_cost_factor
+                        + s.cost_per_user_eur * share
+                    )
                 else:
                     provider.cost_eur = fixed_cost(s) + s.variable_cost_share * revenue
                 provider.update_staff()
-        centre = self.model.town.centre
         for line in self.open_of(ServiceType.bus_line):
             # Riders: people 6+ without a car along the line, outside the centre it links them to.
+            centre = self.model.town.centres[line.municipality]
             stops = [place for place in line.route if place != centre]
             riders = float(counts[stops, NO_CAR, 6:].sum())
             line.users = riders
@@ -452,13 +483,15 @@ class ServiceSystem:
             firm.update_staff()
 
     def _legally_kept(self, provider: Provider) -> bool:
-        """The last provider of a kind the law requires while the town is big enough."""
+        """The last provider of a kind the law requires in a municipality that is big enough."""
         minimum = provider.settings.legal_min_population
-        return (
-            minimum > 0
-            and self.model.population.size > minimum
-            and len(self.open_of(provider.kind)) == 1
+        if minimum <= 0:
+            return False
+        municipality = self.municipalities[provider.municipality]
+        same = sum(
+            1 for p in self.open_of(provider.kind) if p.municipality == provider.municipality
         )
+        return municipality.residents > minimum and same == 1
 
     def _decisions(self, counts: np.ndarray) -> None:
         """Losses, minimum users, owners' retirement and succession, the labour pool."""
@@ -503,7 +536,10 @@ class ServiceSystem:
             )
             if rng.random() >= hazard:
                 continue
-            base = min(max(s.succession_base, 1e-6), 1 - 1e-6)
+            base = min(
+                max(s.succession_base + self.model.policies.effects.succession_bonus, 1e-6),
+                1 - 1e-6,
+            )
             logit = (
                 np.log(base / (1 - base))
                 + cfg.successor_margin_effect * max(provider.margin, -1.0)
@@ -533,16 +569,21 @@ class ServiceSystem:
             settings = self.settings_for(*channel)
             if settings.operator is Operator.municipal or self.blocked(kind):
                 continue
-            if (
-                kind is ServiceType.post
-                and not self.open_of(kind)
-                and self.model.population.size > settings.legal_min_population
-            ):
-                self._open(kind, town.centre, reason="legal requirement")
-                self._after_changes()
-                continue
+            if kind is ServiceType.post:
+                for municipality in self.municipalities:
+                    has_post = any(p.municipality == municipality.index for p in self.open_of(kind))
+                    if not has_post and municipality.residents > settings.legal_min_population:
+                        self._open(
+                            kind, int(town.centres[municipality.index]), reason="legal requirement"
+                        )
+                        self._after_changes()
             # Whether someone tries this year is drawn first; the best place is only sought then.
-            if rng.random() >= self.cfg.entrepreneurial_climate * settings.entry_rate:
+            if (
+                rng.random()
+                >= self.cfg.entrepreneurial_climate
+                * self.model.policies.effects.climate_multiplier
+                * settings.entry_rate
+            ):
                 continue
             users = self._users(kind, counts)  # (P, 2)
             leak = self._leak_factor(settings)

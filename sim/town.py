@@ -33,6 +33,9 @@ from sim.config import (
 CAR, NO_CAR = 0, 1
 """Mode index of the travel-time matrices."""
 
+CITIZEN_BUS_SLOWDOWN = 1.3
+"""A citizen bus takes 1.3 x the car minutes (stops, detours; assumption, ODD §7.11)."""
+
 
 class Town:
     """Places and travel times of one region network.
@@ -46,7 +49,9 @@ class Town:
         minutes: array (2, P, P) of door-to-door minutes, ``[CAR]`` and ``[NO_CAR]``; the
             diagonal is the trip within a place.
         home_places: indices of places where residents live (not destinations).
-        centre: index of the (first) centre.
+        centre: index of the (first municipality's) centre.
+        centres: index of each municipality's centre.
+        municipality: municipality index per place (-1 for destinations).
         metropolis, regional_centre: index of the nearest such destination by car, or -1.
     """
 
@@ -67,7 +72,31 @@ class Town:
         self.internal_minutes = np.array([p.internal_minutes for p in places], dtype=float)
         self.is_destination = np.array([k.is_destination for k in self.kinds], dtype=bool)
         self.home_places = np.flatnonzero(~self.is_destination)
-        self.centre = self.kinds.index(PlaceKind.centre)
+        # Municipalities (a region may hold several towns): index per place, -1 for destinations.
+        names = []
+        for p in places:
+            if not p.kind.is_destination and (p.municipality or config.name) not in names:
+                names.append(p.municipality or config.name)
+        self.municipality_names: list[str] = names
+        self.municipality = np.array(
+            [
+                -1 if p.kind.is_destination else names.index(p.municipality or config.name)
+                for p in places
+            ],
+            dtype=np.int64,
+        )
+        self.centres = np.array(
+            [
+                next(
+                    i
+                    for i, p in enumerate(places)
+                    if p.kind is PlaceKind.centre and (p.municipality or config.name) == m
+                )
+                for m in names
+            ],
+            dtype=np.int64,
+        )
+        self.centre = int(self.centres[0])
 
         self.graph = nx.Graph()
         for i, place in enumerate(places):
@@ -82,6 +111,15 @@ class Town:
         self.recompute_travel_times()
         self.metropolis = self._nearest_of_kind(PlaceKind.metropolis)
         self.regional_centre = self._nearest_of_kind(PlaceKind.regional_centre)
+
+    @property
+    def n_municipalities(self) -> int:
+        """Number of municipalities (1 for a single town)."""
+        return len(self.municipality_names)
+
+    def places_of(self, municipality: int) -> np.ndarray:
+        """Place indices of a municipality."""
+        return np.flatnonzero(self.municipality == municipality)
 
     @property
     def n_places(self) -> int:
@@ -112,6 +150,19 @@ class Town:
             attrs.pop("bus_departures_per_day", None)
         return True
 
+    def set_citizen_bus(self, a: int, b: int, initiative: int, departures: int) -> None:
+        """A citizen bus (initiative ``initiative``) runs on the link a–b with ``departures``
+        a day, or stops (``departures`` 0). Call the model's ``network_changed()`` after.
+
+        It drives at 1.3 x the car minutes (stops, detours; assumption).
+        """
+        attrs = self.graph.edges[a, b]
+        runs = attrs.setdefault("citizen_bus", {})
+        if departures > 0:
+            runs[initiative] = departures
+        else:
+            runs.pop(initiative, None)
+
     def recompute_travel_times(self) -> None:
         """All-pairs shortest door-to-door minutes by car and without a car.
 
@@ -132,6 +183,10 @@ class Town:
                     self._qol.bus_max_wait_minutes,
                 )
                 no_car = min(no_car, attrs["bus_minutes"] + wait)
+            citizen = sum(attrs.get("citizen_bus", {}).values())
+            if citizen > 0:  # a citizen bus (sim/civic.py)
+                wait = min(0.5 * hours * 60.0 / citizen, self._qol.bus_max_wait_minutes)
+                no_car = min(no_car, CITIZEN_BUS_SLOWDOWN * attrs["car_minutes"] + wait)
             attrs["no_car_minutes"] = no_car
         minutes = np.zeros((2, n, n))
         for mode, weight in ((CAR, "car_minutes"), (NO_CAR, "no_car_minutes")):

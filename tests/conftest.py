@@ -10,6 +10,27 @@ from sim.config import Config, EdgeConfig, PlaceConfig, PlaceKind, TownConfig
 from sim.town import builtin_town
 
 
+def destinations() -> list[PlaceConfig]:
+    """A regional centre (Kreisstadt) and a metropolis (Metropole) with a university."""
+    return [
+        PlaceConfig(
+            name="Kreisstadt",
+            kind=PlaceKind.regional_centre,
+            jobs=30_000,
+            price_index=1.1,
+            internal_minutes=15,
+        ),
+        PlaceConfig(
+            name="Metropole",
+            kind=PlaceKind.metropolis,
+            jobs=800_000,
+            price_index=1.8,
+            university=True,
+            internal_minutes=25,
+        ),
+    ]
+
+
 def tiny_town(
     residents: int = 1500,
     dwellings: int | None = None,
@@ -43,23 +64,7 @@ def tiny_town(
                 between=["Mitte", "Dorf"], car_minutes=8, bus_minutes=14, bus_departures_per_day=8
             )
         )
-    places += [
-        PlaceConfig(
-            name="Kreisstadt",
-            kind=PlaceKind.regional_centre,
-            jobs=30_000,
-            price_index=1.1,
-            internal_minutes=15,
-        ),
-        PlaceConfig(
-            name="Metropole",
-            kind=PlaceKind.metropolis,
-            jobs=800_000,
-            price_index=1.8,
-            university=True,
-            internal_minutes=25,
-        ),
-    ]
+    places += destinations()
     edges += [
         EdgeConfig(
             between=["Mitte", "Kreisstadt"],
@@ -93,3 +98,38 @@ def _peripheral() -> TownConfig:
 def peripheral(_peripheral) -> TownConfig:
     """The built-in peripheral town (a fresh copy per test)."""
     return copy.deepcopy(_peripheral)
+
+
+def tiny_region(residents: int = 1500, linked: bool = True) -> TownConfig:
+    """Two small municipalities (Adorf, Bedorf), each a single centre, linked by a road."""
+    dwellings = int(residents / 2.1 / 0.92)
+    places = [
+        PlaceConfig(
+            name=name,
+            municipality=name,
+            kind=PlaceKind.centre,
+            residents=residents,
+            dwellings=dwellings,
+            jobs=residents // 3,
+        )
+        for name in ("Adorf", "Bedorf")
+    ]
+    places += destinations()
+    edges = [
+        EdgeConfig(
+            between=["Adorf", "Kreisstadt"],
+            car_minutes=25,
+            bus_minutes=40,
+            bus_departures_per_day=10,
+        ),
+        EdgeConfig(
+            between=["Bedorf", "Kreisstadt"],
+            car_minutes=25,
+            bus_minutes=40,
+            bus_departures_per_day=10,
+        ),
+        EdgeConfig(between=["Kreisstadt", "Metropole"], car_minutes=45),
+    ]
+    if linked:
+        edges.append(EdgeConfig(between=["Adorf", "Bedorf"], car_minutes=12))
+    return TownConfig(name="tiny_region", places=places, edges=edges)

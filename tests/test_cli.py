@@ -37,6 +37,74 @@ def test_every_town_option_composes_and_validates(town):
     assert any(p.kind.value == "centre" for p in cfg.town.places)
 
 
+POLICIES = sorted(p.stem for p in (config_dir() / "policy").glob("*.yaml"))
+REGION_ONLY = {"r6_cross_town_learning", "all_recommendations"}
+
+
+def test_the_policy_catalogue_has_the_six_recommendations_and_the_levers():
+    assert set(POLICIES) >= {
+        "baseline",
+        "r1_innovation_structures",
+        "r2_entrepreneurship",
+        "r3_financing_cooperation",
+        "r4_municipal_resources",
+        "r5_learning_places",
+        "r6_cross_town_learning",
+        "all_recommendations",
+        "broadband",
+        "infill_first",
+        "citizen_bus_support",
+        "phase_null",
+    }
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_policy_composes_with_its_levers(policy):
+    town = "region" if policy in REGION_ONLY else "peripheral"
+    cfg = _compose(f"policy={policy}", f"town={town}")
+    assert cfg.policy.name == policy
+    levers = cfg.policy.levers()
+    if policy == "baseline":
+        assert levers == {}
+    elif policy.startswith("all_"):
+        assert len(levers) == (6 if policy == "all_recommendations" else 5)
+    else:
+        assert list(levers) == [policy]
+
+
+def test_a_lever_can_be_added_and_tuned_from_the_command_line():
+    cfg = _compose("policy.broadband.enabled=true", "policy.broadband.target_share=0.8")
+    assert list(cfg.policy.levers()) == ["broadband"]
+    assert cfg.policy.broadband.target_share == 0.8
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["+policy.r7_magic={}"], r"policy.r7_magic .*Known keys here: name, r1_innovation"),
+        (["policy=broadband", "+policy.broadband.speed=3"], r"policy.broadband.speed .*Known keys"),
+        (
+            ["policy=r4_municipal_resources", "policy.r4_municipal_resources.extra_staff_fte=-1"],
+            r"extra_staff_fte = -1.0 .*>= 0",
+        ),
+        (
+            ["policy=phase_null", "policy.phase_null.breadth=1.5"],
+            r"policy.phase_null.breadth = 1.5 .*<= 1",
+        ),
+        (
+            ["policy=broadband", "policy.broadband.start_year=31"],
+            r"start_year = 31 .*a year of the run, 1..30",
+        ),
+        (["policy=r6_cross_town_learning"], r"region of several municipalities"),
+        (["policy=all_recommendations", "town=central"], r"region of several municipalities"),
+        (["policy.infill_first.reactivation_rate=0.3"], r"while the lever is off.*enabled=true"),
+    ],
+)
+def test_bad_policy_input_is_a_clear_error(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        _compose(*overrides)
+
+
 def test_any_parameter_can_be_overridden_by_its_path():
     cfg = _compose(
         "migration.female_youth_factor=1.5",
@@ -113,12 +181,14 @@ def test_cli_own_town_file_is_copied_beside_the_outputs(tmp_path):
         ("shock=gp_retires shock.year=99", "shock.year = 99"),
         ("town.places.0.residents=-10", "town.places[0].residents = -10"),
         ("town.file=/nonexistent/mytown.yaml", "existing YAML file"),
+        ("policy=r6_cross_town_learning", "region of several municipalities"),
+        ("policy=no_such_policy", "Could not find 'policy/no_such_policy'"),
     ],
 )
 def test_cli_bad_input_exits_non_zero_and_leaves_no_output(tmp_path, override, fragment):
     out = tmp_path / "bad"
     result = _run(*override.split(), f"hydra.run.dir={out}")
-    assert result.returncode == 2
+    assert result.returncode == (1 if "Could not find" in fragment else 2)  # 1: Hydra's own error
     assert fragment in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()

@@ -218,12 +218,17 @@ def test_example_own_town_file_loads_and_runs():
     assert model.population.size > 0
 
 
-def test_builtin_towns_are_the_three_archetypes_and_are_valid():
-    assert builtin_towns() == ["central", "peripheral", "very_peripheral"]
+def test_builtin_towns_are_the_three_archetypes_and_the_region_and_are_valid():
+    assert builtin_towns() == ["central", "peripheral", "region", "very_peripheral"]
     sizes = {name: sum(p.residents for p in builtin_town(name).places) for name in builtin_towns()}
     assert 14_000 <= sizes["central"] <= 16_000
     assert 11_000 <= sizes["peripheral"] <= 13_000
     assert 5_000 <= sizes["very_peripheral"] <= 7_000
+    region = builtin_town("region")
+    towns = {p.municipality for p in region.places if not p.kind.is_destination}
+    assert towns == {"Altstadt", "Bergheim", "Seedorf"}
+    for name in towns:  # each a small town of its own (Kleinstadt or smaller)
+        assert 2_000 <= sum(p.residents for p in region.places if p.municipality == name) <= 7_000
 
 
 def test_unknown_builtin_town():

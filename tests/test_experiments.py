@@ -50,3 +50,120 @@ def test_resilience_experiment_runs_and_reports(tmp_path):
     )
     assert again.returncode == 0, again.stderr
     assert pd.read_csv(out / "resilience_summary.csv").equals(summary)
+
+
+def _fake_run(
+    folder: Path,
+    policy: str,
+    seed: int,
+    population: list[int],
+    town: str = "tiny",
+    status: str = "complete",
+    extra: list[str] = (),
+) -> None:
+    """A run directory as the CLI writes it (only what compare_policies reads)."""
+    import json
+
+    import yaml
+
+    run = folder / f"{policy}_{seed}_{town}_{len(extra)}"
+    (run / ".hydra").mkdir(parents=True)
+    (run / ".hydra" / "config.yaml").write_text(
+        yaml.safe_dump({"seed": seed, "policy": {"name": policy}, "town": {"name": town}})
+    )
+    (run / ".hydra" / "overrides.yaml").write_text(
+        yaml.safe_dump([f"policy={policy}", f"seed={seed}", *extra])
+    )
+    (run / "summary.json").write_text(json.dumps({"status": status, "town": town}))
+    years = len(population)
+    pd.DataFrame(
+        {
+            "year": range(years),
+            "population": population,
+            "qol_mean": [0.5] * years,
+            "services_open_gp": [1] * years,
+            "services_open_crafts": [5] * years,
+            "initiatives_institutionalised": [0] * years,
+            "municipal_debt_eur": [0.0] * years,
+            "policy_cost_eur": [0.0] + [1000.0 if policy != "baseline" else 0.0] * (years - 1),
+        }
+    ).to_parquet(run / "metrics.parquet")
+
+
+def test_compare_policies_pairs_each_policy_with_the_baseline_of_the_same_seed(tmp_path):
+    sys.path.insert(0, str(REPO / "experiments"))
+    import compare_policies
+
+    runs = tmp_path / "runs"
+    for seed, base in ((0, 100), (1, 200)):
+        _fake_run(runs, "baseline", seed, [base] * 21)
+        _fake_run(runs, "lever", seed, [base] * 20 + [base + 10 * (seed + 1)])
+        _fake_run(
+            runs, "lever", seed, [base] * 20 + [base + 99], extra=["migration.rate_18_24=0.2"]
+        )  # another variant
+    _fake_run(runs, "lever", 7, [1] * 21, status="interrupted")
+    compare_policies.main([str(runs), "--at", "20", "--out", str(tmp_path / "out")])
+    table = pd.read_csv(tmp_path / "out" / "policy_comparison.csv")
+    main = table[table.variant == "-"].sort_values("seed")
+    assert main["population"].tolist() == [10.0, 20.0]  # paired by seed, not pooled
+    assert main["population_pct"].tolist() == [10.0, 10.0]
+    assert main["cost_eur_per_year"].tolist() == [1000.0, 1000.0]
+    assert main["services_kept"].tolist() == [0.0, 0.0]  # employers are not services
+    other = table[table.variant != "-"]
+    assert other.empty  # the variant has no baseline of its own: left out, and said so
+    text = (tmp_path / "out" / "policy_comparison.md").read_text()
+    assert "no baseline run with this seed" in text and "not complete" in text
+    assert (tmp_path / "out" / "policy_comparison.png").is_file()
+
+
+def test_compare_policies_needs_a_baseline(tmp_path):
+    sys.path.insert(0, str(REPO / "experiments"))
+    import compare_policies
+
+    _fake_run(tmp_path / "runs", "lever", 0, [100] * 21)
+    with pytest.raises(SystemExit, match="include policy=baseline"):
+        compare_policies.main([str(tmp_path / "runs")])
+
+
+@pytest.mark.slow
+def test_policy_comparison_experiment_end_to_end(tmp_path):
+    sweep = tmp_path / "sweep"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "-m",
+            "+experiment=policy_comparison",
+            "town=very_peripheral",
+            "policy=baseline,r4_municipal_resources",
+            "seed=0,1",
+            "years=4",
+            "hydra.launcher.n_jobs=2",
+            f"hydra.sweep.dir={sweep}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=REPO,
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(list(sweep.glob("*/summary.json"))) == 4
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "experiments" / "compare_policies.py"),
+            str(sweep),
+            "--at",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = pd.read_csv(sweep / "policy_comparison_summary.csv")
+    assert summary["policy"].tolist() == ["r4_municipal_resources"] and summary[
+        "seeds"
+    ].tolist() == [2]
+    assert summary["cost_eur_per_year"].iloc[0] > 0

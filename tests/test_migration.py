@@ -66,7 +66,7 @@ def test_a_larger_quality_of_life_gap_makes_more_young_people_leave(peripheral):
     low = Config(town=peripheral, seed=2)
     high = Config(town=peripheral, seed=2)
     high.qol.alternative_condition = 1.0
-    low.qol.alternative_condition = 0.6
+    low.qol.alternative_condition = 0.3
     a, b = _first_year_leavers(low), _first_year_leavers(high)
     assert np.array_equal(a["qol_at_decision"], b["qol_at_decision"], equal_nan=True)
     assert set(a["rows"].tolist()) <= set(b["rows"].tolist())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from sim.config import Operator
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class Municipality(mesa.Agent):
-    """One municipality governing the town's places (issue #3; extended by issue #4).
+    """One municipality governing its places (a region may have several; issue #3, #4).
 
     Each year it collects income (its share of income tax and state transfers per resident,
     business tax from providers' profits and employers' jobs, fiscal equalisation), pays
@@ -29,24 +30,58 @@ class Municipality(mesa.Agent):
         income_eur, spending_eur: last year's totals; ``accounts`` has the items.
     """
 
-    def __init__(self, model: TownModel) -> None:
+    def __init__(self, model: TownModel, index: int = 0) -> None:
         super().__init__(model)
+        self.index = index
+        self.name = model.town.municipality_names[index]
+        self.places = model.town.places_of(index)
         self.cfg = model.config.municipality
-        self.debt_eur = self.cfg.initial_debt_per_resident_eur * model.population.size
+        self.debt_eur = self.cfg.initial_debt_per_resident_eur * self.residents
         self.balance_eur = 0.0
         self.income_eur = 0.0
         self.spending_eur = 0.0
         self.accounts: dict[str, float] = {}
 
-    def service_deficits(self, providers: list[Provider]) -> float:
-        """Cost minus revenue of the open municipal services."""
-        return sum(max(p.cost_eur - p.revenue_eur, 0.0) for p in providers if p.is_municipal)
+    @property
+    def residents(self) -> int:
+        """People living at the municipality's places."""
+        return int(self.model.place_population()[self.places].sum())
 
-    def run_budget(self, providers: list[Provider], year: int) -> None:
-        """Book one year's income and spending and update the debt."""
+    @property
+    def dwellings(self) -> int:
+        """Dwellings in the stock at the municipality's places."""
+        d = self.model.population.dwellings
+        return int((d.in_stock & np.isin(d.place, self.places)).sum())
+
+    def service_deficits(self, providers: list[Provider]) -> float:
+        """Cost minus revenue of the open municipal services (a cooperative carries part of a
+        pool it runs, ``civic.pool_coop_cost_share``)."""
+        coop_share = self.model.config.civic.pool_coop_cost_share
+        return sum(
+            max(p.cost_eur - p.revenue_eur, 0.0)
+            * (1.0 - coop_share if p.operated_by is not None else 1.0)
+            for p in providers
+            if p.is_municipal
+        )
+
+    def run_budget(
+        self,
+        providers: list[Provider],
+        year: int,
+        policy_cost_eur: float = 0.0,
+        civic_income_eur: float = 0.0,
+    ) -> None:
+        """Book one year's income and spending and update the debt.
+
+        Args:
+            providers: the municipality's open providers (their deficits, business tax).
+            year: simulated year (mandatory spending may grow).
+            policy_cost_eur: this municipality's share of the policy levers' cost.
+            civic_income_eur: income from citizens' initiatives (energy cooperatives).
+        """
         cfg = self.cfg
-        residents = self.model.population.size
-        dwellings = int(self.model.population.dwellings.in_stock.sum())
+        residents = self.residents
+        dwellings = self.dwellings
         income_tax = cfg.income_tax_per_resident_eur * residents
         business_tax = sum(
             cfg.business_tax_rate * max(p.profit_eur, 0.0)
@@ -66,26 +101,30 @@ class Municipality(mesa.Agent):
         deficits = self.service_deficits(providers)
         interest = cfg.interest_rate * max(self.debt_eur, 0.0)
         base_transfers = cfg.transfers_per_resident_eur * residents
-        own = income_tax + business_tax + base_transfers
+        own = income_tax + business_tax + base_transfers + civic_income_eur
         need = mandatory + infrastructure + deficits
+        # Equalisation fills part of the gap between needs and own income; the municipality's
+        # own policies are not part of its needs.
         equalisation = cfg.equalisation_share * max(need - own, 0.0)
         self.income_eur = own + equalisation
-        self.spending_eur = need + interest
+        self.spending_eur = need + interest + policy_cost_eur
         self.balance_eur = self.income_eur - self.spending_eur
         self.debt_eur -= self.balance_eur
         self.accounts = {
             "income_tax_eur": income_tax,
             "business_tax_eur": business_tax,
             "transfers_eur": base_transfers + equalisation,
+            "civic_income_eur": civic_income_eur,
             "mandatory_spending_eur": mandatory,
             "infrastructure_eur": infrastructure,
             "service_deficits_eur": deficits,
+            "policy_cost_eur": policy_cost_eur,
             "interest_eur": interest,
         }
 
     @property
     def debt_per_resident_eur(self) -> float:
-        residents = self.model.population.size
+        residents = self.residents
         return self.debt_eur / residents if residents else 0.0
 
     def debt_rule_breached(self) -> bool:
@@ -94,7 +133,12 @@ class Municipality(mesa.Agent):
 
     def choose_cut(self, providers: list[Provider]) -> Provider | None:
         """The open voluntary service with the largest deficit, or None."""
-        voluntary = [p for p in providers if p.is_municipal and p.settings.voluntary]
+        # A service a cooperative runs is not cut (seed-notes §2.2 Nörten-Hardenberg).
+        voluntary = [
+            p
+            for p in providers
+            if p.is_municipal and p.settings.voluntary and p.operated_by is None
+        ]
         if not voluntary:
             return None
         return max(voluntary, key=lambda p: (p.cost_eur - p.revenue_eur, -p.unique_id))

@@ -23,6 +23,7 @@ class Provider(CellAgent):
         settings: the economics of its kind (``services.<kind>``, groceries by format).
         format: groceries: ``supermarket`` or ``shop``; otherwise empty.
         place: index of its place in the town network.
+        municipality: index of the municipality its place belongs to.
         owner_age: age of the owner (private providers), else None.
         route: bus lines: place indices the line serves.
         users: need-weighted users last year (pupils, children, riders for municipal services).
@@ -30,6 +31,7 @@ class Provider(CellAgent):
         loss_years: consecutive years with a loss (or, municipal, below its minimum users).
         staff: jobs it provides.
         opened_year: simulated year it opened (0 for the initial providers).
+        operated_by: the initiative running it, if any.
     """
 
     def __init__(
@@ -48,6 +50,7 @@ class Provider(CellAgent):
         self.settings = settings
         self.format = fmt
         self.place = place
+        self.municipality = int(model.town.municipality[place])
         self.cell = model.space[place]
         self.owner_age = owner_age if settings.operator is Operator.private else None
         self.route = list(route or [])
@@ -58,6 +61,12 @@ class Provider(CellAgent):
         self.fixed_staff = staff
         self.staff = float(staff if staff is not None else settings.staff_fixed)
         self.opened_year = int(model.time)
+        self.operated_by = None  # an initiative that runs it (pool cooperative, cooperative shop)
+
+    @property
+    def channel_format(self) -> str:
+        """Groceries: the shopping a provider serves (a cooperative shop serves top-up shopping)."""
+        return "shop" if self.format == "coop" else self.format
 
     @property
     def profit_eur(self) -> float:

@@ -1,0 +1,99 @@
+"""Citizens' initiatives: from an idea through recruitment to a launched service or a failure."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.config import InitiativeType, InitiativeTypeConfig
+
+if TYPE_CHECKING:
+    from sim.agents.provider import Provider
+    from sim.agents.resident import Resident
+    from sim.model import TownModel
+
+
+class Phase(enum.Enum):
+    """Where an initiative is in its life (seed-notes §6.2, Kristof's path)."""
+
+    recruiting = "recruiting"  # looking for supporters until critical mass or the deadline
+    launched = "launched"  # runs its service with volunteer hours
+    institution = "institution"  # has lasted long enough to be part of the town
+    failed = "failed"  # did not reach critical mass in time
+    declined = "declined"  # could not staff itself (or its shop failed)
+
+    @property
+    def active(self) -> bool:
+        return self in (Phase.recruiting, Phase.launched, Phase.institution)
+
+    @property
+    def running(self) -> bool:
+        """Launched or an institution: it delivers its service."""
+        return self in (Phase.launched, Phase.institution)
+
+
+class Initiative(mesa.Agent):
+    """One initiative: its members (rows of the people table), phase and effects.
+
+    The civic system (sim/civic.py) recruits members for all initiatives at once and moves
+    them through their phases; the initiative holds its state.
+
+    Attributes:
+        kind: the kind of initiative.
+        settings: ``civic.<kind>``.
+        municipality, place: where it works.
+        initiator: the resident who started it (None once they left).
+        members: people rows of its members.
+        phase: see :class:`Phase`.
+        started_year, launched_year: simulated years.
+        supported: whether the municipality supports it this year.
+        understaffed_years: consecutive years with more hours needed than offered.
+        history: members at the founding, then at the end of each year (the recruitment curve).
+        provider: the shop or pool it runs, if any.
+        hours_delivered: volunteer hours delivered last year.
+    """
+
+    def __init__(
+        self,
+        model: TownModel,
+        kind: InitiativeType,
+        settings: InitiativeTypeConfig,
+        municipality: int,
+        place: int,
+        initiator: Resident | None,
+        members: np.ndarray,
+    ) -> None:
+        super().__init__(model)
+        self.kind = kind
+        self.settings = settings
+        self.municipality = municipality
+        self.place = place
+        self.initiator = initiator
+        self.members = np.asarray(members, dtype=np.int64)
+        self.phase = Phase.recruiting
+        self.started_year = int(model.time)
+        self.launched_year: int | None = None
+        self.ended_year: int | None = None
+        self.supported = False
+        self.understaffed_years = 0
+        self.history: list[int] = [int(self.members.size)]
+        self.provider: Provider | None = None
+        self.hours_delivered = 0.0
+        self.route: list[int] = []
+        self.dwellings: np.ndarray = np.empty(0, dtype=np.int64)
+        self.necessity = 0.0  # the gap (0..1) that prompted the start
+
+    @property
+    def size(self) -> int:
+        """Number of members."""
+        return int(self.members.size)
+
+    @property
+    def place_name(self) -> str:
+        return self.model.town.names[self.place]
+
+    def __repr__(self) -> str:
+        return f"Initiative({self.kind.value} at {self.place_name}, {self.phase.value}, {self.size} members)"
