@@ -17,7 +17,7 @@ baseline in:
 - municipal debt (EUR; positive: more debt than the baseline);
 
 and the policy's cost (mean EUR a year to the horizon). Intervals are over seeds: the mean,
-its 95 % confidence interval (mean ± 1.96 standard errors of the paired differences) and
+its 95 % confidence interval (Student's t over the paired differences: wide with few seeds) and
 the 5–95 % range of single seeds.
 
 Usage::
@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from scipy import stats
 
 BASELINE = "baseline"
 KEYS = ("town", "variant", "seed")
@@ -169,10 +170,22 @@ def paired_differences(
             row["cost_eur_per_year"] = float(costs.mean()) if len(costs) else 0.0
             rows.append(row)
     if not rows:
+        years = sorted(set(metrics["year"]) - {0})
         raise SystemExit(
-            f"nothing to compare: the runs need policies besides the baseline and years {horizons}"
+            f"nothing to compare at years {horizons}: the runs need policies besides the baseline, and years they reached"
+            f" (these runs have years {years[0]}–{years[-1]}; choose with --at, e.g. --at {years[-1]})"
+            if years
+            else "nothing to compare: the runs have no simulated years"
         )
     return pd.DataFrame(rows), notes
+
+
+def ci_half_width(values: np.ndarray) -> float:
+    """Half-width of the 95 % confidence interval of the mean (Student's t; NaN for one value)."""
+    n = len(values)
+    if n < 2:
+        return float("nan")
+    return float(stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / np.sqrt(n))
 
 
 def summarise(diffs: pd.DataFrame) -> pd.DataFrame:
@@ -191,10 +204,10 @@ def summarise(diffs: pd.DataFrame) -> pd.DataFrame:
         }
         for column in MEASURES:
             values = group[column]
-            se = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.nan
+            half = ci_half_width(values.to_numpy())
             entry[f"{column}_mean"] = values.mean()
-            entry[f"{column}_ci_low"] = values.mean() - 1.96 * se
-            entry[f"{column}_ci_high"] = values.mean() + 1.96 * se
+            entry[f"{column}_ci_low"] = values.mean() - half
+            entry[f"{column}_ci_high"] = values.mean() + half
             entry[f"{column}_p05"] = values.quantile(0.05)
             entry[f"{column}_p95"] = values.quantile(0.95)
         out.append(entry)
@@ -283,11 +296,10 @@ def figure(diffs: pd.DataFrame, path: Path) -> None:
                     alpha=0.35,
                     linewidths=0,
                 )
-                se = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else 0.0
                 ax.errorbar(
                     values.mean(),
                     y,
-                    xerr=1.96 * se,
+                    xerr=np.nan_to_num(ci_half_width(values)),
                     fmt="o",
                     ms=4,
                     color=colours[k % 10],
@@ -347,7 +359,7 @@ def main(argv: list[str] | None = None) -> None:
     (out / "policy_comparison.md").write_text(text)
     figure(diffs, out / "policy_comparison.png")
     n_runs = metrics.groupby(["policy", *KEYS]).ngroups
-    print(text)
+    print(text.rstrip() + "\n")
     print(
         f"{n_runs} runs read; table and figure in {out}/policy_comparison.{{md,csv,png}}",
         file=sys.stderr,

@@ -64,6 +64,15 @@ def _reject_unknown_keys(node: DictConfig, schema: DictConfig, path: str) -> Non
             _reject_unknown_keys(child, child_schema, here)
 
 
+def _policy_label(config: Config) -> str:
+    """The policy's name, with levers enabled on the command line beyond it."""
+    name = config.policy.name
+    extra = [lever for lever in config.policy.levers() if lever != name]
+    if not extra or name.startswith("all_"):
+        return name
+    return f"{name} + {', '.join(extra)}"
+
+
 def _remove_run_dir(path: Path) -> None:
     """Remove a run directory that holds nothing but what Hydra wrote before the run."""
     expected = {".hydra", "kleinstadt.log"}
@@ -91,7 +100,7 @@ def _main(cfg: DictConfig) -> None:
     table = summary_table(result.metrics)
     summary = result.summary
     print(
-        f"\nkleinstadt: {summary['town']}, policy {config.policy.name}, seed {config.seed}, {config.years} years ({summary['wall_seconds']:.1f} s)"
+        f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)"
     )
     print(table.to_string())
     print(

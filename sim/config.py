@@ -2274,9 +2274,9 @@ class Config:
             }
             if len(municipalities) < 2:
                 raise ConfigError(
-                    "policy.r6_cross_town_learning",
+                    "policy",
                     self.policy.name,
-                    "a region of several municipalities (e.g. town=region)",
+                    "on this town a policy without r6_cross_town_learning; R6 needs a region of several municipalities (e.g. town=region)",
                     f"Town {self.town.name!r} is a single municipality; cross-town learning needs towns to learn from.",
                 )
         shock = self.shock

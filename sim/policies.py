@@ -266,10 +266,10 @@ class Policies:
             and model.town.n_municipalities < 2
         ):
             raise ConfigError(
-                "policy.r6_cross_town_learning",
+                "policy",
                 model.config.policy.name,
-                "a region of several municipalities (e.g. town=region)",
-                "Cross-town learning needs towns to learn from.",
+                "on this town a policy without r6_cross_town_learning; R6 needs a region of several municipalities (e.g. town=region)",
+                f"Town {model.town.config.name!r} is a single municipality; cross-town learning needs towns to learn from.",
             )
         self.effects = Effects()
         self.cost_eur = 0.0

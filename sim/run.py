@@ -113,7 +113,7 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
     wall = time.perf_counter() - started
     summary = summarise(config, model, metrics, wall)
     log.info(
-        "%s seed %d: %d -> %d residents in %d years (%.1f s)",
+        "%s seed %d: %d -> %d residents in %d year(s) (%.1f s)",
         summary["town"],
         config.seed,
         summary["population_start"],
@@ -173,6 +173,7 @@ def summarise(
         ),
         "shock": config.shock.kind.value,
         "policy": config.policy.name,
+        "policy_levers": list(config.policy.levers()),
         "initiatives_started": int(flows["initiatives_started"].sum()),
         "initiatives_launched": int(flows["initiatives_launched"].sum()),
         "initiatives_institutionalised_end": int(last["initiatives_institutionalised"]),

@@ -107,6 +107,10 @@ def test_compare_policies_pairs_each_policy_with_the_baseline_of_the_same_seed(t
     main = table[table.variant == "-"].sort_values("seed")
     assert main["population"].tolist() == [10.0, 20.0]  # paired by seed, not pooled
     assert main["population_pct"].tolist() == [10.0, 10.0]
+    summary = pd.read_csv(tmp_path / "out" / "policy_comparison_summary.csv")
+    row = summary[summary.variant == "-"].iloc[0]
+    # Student's t with 1 degree of freedom: 12.706 x sd (7.07) / sqrt(2) = 63.5 (not 1.96 x 5)
+    assert row["population_ci_high"] - row["population_mean"] == pytest.approx(63.53, abs=0.05)
     assert main["cost_eur_per_year"].tolist() == [1000.0, 1000.0]
     assert main["services_kept"].tolist() == [0.0, 0.0]  # employers are not services
     other = table[table.variant != "-"]
