@@ -103,12 +103,9 @@ class CivicSystem:
             resident = self.model.resident_of(row)
             self.change_agents[resident] = ChangeAgent(self.model, resident, KINDS[idea])
 
-    def on_removed(self, residents: list[Any], rows: np.ndarray) -> None:
-        """Residents who died or left (agents and people rows): their change-agent role ends,
-        they leave their initiatives and no longer initiate."""
-        for initiative in self.initiatives:
-            if initiative.phase.active and initiative.members.size:
-                initiative.members = initiative.members[~np.isin(initiative.members, rows)]
+    def on_removed(self, residents: list[Any]) -> None:
+        """Residents who died or left: their change-agent role ends; they no longer initiate.
+        (They leave their initiatives at the next ``prune_members``.)"""
         if not self.change_agents:
             return
         gone = set(residents)
@@ -119,6 +116,14 @@ class CivicSystem:
         for initiative in self.initiatives:
             if initiative.initiator in gone:
                 initiative.initiator = None
+
+    def prune_members(self) -> None:
+        """Members who died or left leave their initiatives (before the civic phase and
+        before observation)."""
+        alive = self.model.population.people.alive
+        for initiative in self.initiatives:
+            if initiative.phase.active and initiative.members.size:
+                initiative.members = initiative.members[alive[initiative.members]]
 
     def remap(self, mapping: np.ndarray) -> None:
         """People rows were renumbered: members follow (mapping old -> new, -1 dropped)."""
@@ -136,8 +141,7 @@ class CivicSystem:
         rows = self.model.population.alive_rows
         newly = rows[~p.idea_drawn[rows] & (p.age[rows] >= 20)]
         self.assign_ideas(newly)
-        for initiative in self._active():
-            initiative.members = initiative.members[p.alive[initiative.members]]
+        self.prune_members()
         gaps = self.gaps()
         self._starts(gaps)
         self._support()
@@ -247,20 +251,25 @@ class CivicSystem:
         if not agents:
             return
         draws = rng.random(len(agents))
-        for agent, u in zip(agents, draws, strict=True):
-            row = agent.row
-            place = int(model.population.households.place[model.population.people.household[row]])
-            m = int(model.town.municipality[place])
-            kind = agent.idea
+        # Chances for all agents at once (they do not depend on this year's starts) ...
+        rows = np.fromiter((a.row for a in agents), dtype=np.int64, count=len(agents))
+        municipality = model.town.municipality[model.population.person_place(rows)]
+        kind_index = np.fromiter(
+            (KINDS.index(a.idea) for a in agents), dtype=np.int64, count=len(agents)
+        )
+        factor = np.array(
+            [[effects.start(k) * self._learning(m, k) for k in KINDS] for m in range(gaps.shape[0])]
+        )
+        chance = (
+            self.cfg.start_rate
+            * (1.0 + self.cfg.necessity_boost * gaps[municipality, kind_index])
+            * factor[municipality, kind_index]
+        )
+        # ... then, in order, those whose draw falls below their chance start unless their
+        # municipality already has an active initiative of the kind.
+        for i in np.flatnonzero(draws < np.minimum(chance, 0.95)).tolist():
+            agent, m, kind = agents[i], int(municipality[i]), agents[i].idea
             if (m, kind) in busy:
-                continue
-            chance = (
-                self.cfg.start_rate
-                * (1.0 + self.cfg.necessity_boost * gaps[m, KINDS.index(kind)])
-                * effects.start(kind)
-                * self._learning(m, kind)
-            )
-            if u >= min(chance, 0.95):
                 continue
             agent.ready_year = year + self.cfg.cooldown_years
             initiative = self.start(kind, m, agent.resident)
@@ -385,19 +394,33 @@ class CivicSystem:
         effects = model.policies.effects
         a, b = pop.live_ties()
         n = len(p)
-        total_ties, _ = pop.tie_counts()
+        total_ties, _ = model.tie_counts  # computed this year before the civic phase
         sizes = pop.household_sizes()
         degree = total_ties + np.maximum(sizes[p.household] - 1, 0)
         place_of = pop.person_place()
         municipality_of = model.town.municipality[place_of]
         engaged_by_m = None
-        for initiative in self._active():
-            if (
-                initiative.phase.running
-                and initiative.size >= cfg.target_size_factor * initiative.settings.critical_mass
-                and initiative.understaffed_years == 0
-            ):
-                continue  # big enough: a launched initiative recruits when it needs people
+        # Ties and housemates of anyone in a recruiting group, once (the full edge list is
+        # large); each initiative then looks only at this subset.
+        recruiting = [
+            i
+            for i in self._active()
+            if not (
+                i.phase.running
+                and i.size >= cfg.target_size_factor * i.settings.critical_mass
+                and i.understaffed_years == 0
+            )
+        ]
+        if not recruiting:
+            return
+        anyone = np.zeros(n, dtype=bool)
+        anyone[np.concatenate([i.members for i in recruiting])] = True
+        touching = anyone[a] | anyone[b]
+        a, b = a[touching], b[touching]
+        any_household = np.zeros(len(pop.households), dtype=bool)
+        any_household[p.household[anyone]] = True
+        near = np.flatnonzero(p.alive & any_household[p.household])
+        for initiative in recruiting:
             member = np.zeros(n, dtype=bool)
             member[initiative.members] = True
             # People tied to a member, and how many of their ties are members.
@@ -405,7 +428,7 @@ class CivicSystem:
             neighbours = np.concatenate([b[from_a], a[from_b]])
             member_households = np.zeros(len(pop.households), dtype=bool)
             member_households[p.household[initiative.members]] = True
-            housemates = np.flatnonzero(p.alive & member_households[p.household])
+            housemates = near[member_households[p.household[near]]]
             candidates = np.unique(np.concatenate([neighbours, housemates]))
             candidates = candidates[
                 p.alive[candidates]

@@ -68,6 +68,7 @@ class TownModel(mesa.Model):
         synthesise(self)
         self.services = ServiceSystem(self)  # providers, the municipality, bus lines, jobs
         self.policies = Policies(self)  # the levers of config.policy
+        self.tie_counts = self.population.tie_counts()  # ties per person (refreshed every year)
         self.civic = CivicSystem(self)  # change agents and initiatives
         self.network_changed()
         work.update_work(self, self.population.alive_rows)
@@ -98,6 +99,7 @@ class TownModel(mesa.Model):
         # 6. Services: shocks, demand and accounts, closures, successions, entries
         self.services.year()
         # 7. Civic life: change agents, initiatives, their effects
+        self.tie_counts = self.population.tie_counts()  # used by recruitment and migration
         self.civic.year()
         # 8. The municipal budgets
         self.services.budget()
@@ -105,11 +107,11 @@ class TownModel(mesa.Model):
         self.qol = accessibility.quality_of_life(self)
         # 10. Migration
         if self.config.migration.enabled:
-            self.tie_counts = self.population.tie_counts()
             migration.out_migration(self)
             migration.in_migration(self)
         # 11. Observation (newcomers get their quality of life first)
         self.qol = accessibility.update_quality_of_life(self, self.qol)
+        self.civic.prune_members()  # those who left this year are no longer members
         self.recorder.record(self)
 
     def network_changed(self) -> None:
@@ -202,7 +204,7 @@ class TownModel(mesa.Model):
                 self._residents[r] = None
                 removed.append(agent)
         if self.civic is not None:
-            self.civic.on_removed(removed, rows)
+            self.civic.on_removed(removed)
 
     def _renumber_agents(self, mapping: np.ndarray) -> None:
         kept = [agent for agent in self._residents if agent is not None]

@@ -139,6 +139,8 @@ class Population:
         self.households = Households()
         self.dwellings = Dwellings()
         self.tie_a = np.empty(0, dtype=np.int32)
+        self._removals = 0  # people removals so far (the tie list is pruned when it changed)
+        self._ties_pruned_at = -1
         self.tie_b = np.empty(0, dtype=np.int32)
         self._on_added = on_added or (lambda rows: None)
         self._on_removed = on_removed or (lambda rows: None)
@@ -206,6 +208,7 @@ class Population:
             return
         p = self.people
         p.alive[rows] = False
+        self._removals += 1
         self._changed()
         partners = p.partner[rows]
         partners = partners[partners >= 0]
@@ -314,6 +317,7 @@ class Population:
         keep = a != b
         self.tie_a = np.concatenate([self.tie_a, a[keep]])
         self.tie_b = np.concatenate([self.tie_b, b[keep]])
+        self._ties_pruned_at = -1
 
     def live_ties(self) -> tuple[np.ndarray, np.ndarray]:
         """Ties whose two ends both live in the town.
@@ -321,10 +325,13 @@ class Population:
         Ties to people who died or left are dropped for good here: their rows never come
         back to life.
         """
+        if self._ties_pruned_at == self._removals:
+            return self.tie_a, self.tie_b  # nobody left and no tie added since the last pruning
         alive = self.people.alive
         keep = alive[self.tie_a] & alive[self.tie_b]
         if not keep.all():
             self.tie_a, self.tie_b = self.tie_a[keep], self.tie_b[keep]
+        self._ties_pruned_at = self._removals
         return self.tie_a, self.tie_b
 
     def tie_counts(self) -> tuple[np.ndarray, np.ndarray]:
