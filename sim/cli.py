@@ -73,6 +73,16 @@ def _policy_label(config: Config) -> str:
     return f"{name} + {', '.join(extra)}"
 
 
+def _ignored_town_overrides(overrides: list[str]) -> list[str]:
+    """Command-line ``town.*`` overrides that a ``town.file`` replaces (all but the file)."""
+    keys = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
+    return [
+        o
+        for o, k in zip(overrides, keys, strict=True)
+        if (k == "town" or k.startswith("town.")) and k != "town.file"
+    ]
+
+
 def _remove_run_dir(path: Path) -> None:
     """Remove a run directory that holds nothing but what Hydra wrote before the run."""
     expected = {".hydra", "kleinstadt.log"}
@@ -95,6 +105,12 @@ def _main(cfg: DictConfig) -> None:
         sys.exit(EXIT_INVALID_CONFIG)
     if config.town.file:
         shutil.copyfile(config.town.file, out_dir / "town_file.yaml")
+        ignored = _ignored_town_overrides(HydraConfig.get().overrides.task)
+        if ignored:
+            print(
+                f"kleinstadt: note: town.file supplies the whole town; ignored: {', '.join(ignored)}",
+                file=sys.stderr,
+            )
     write_outputs(result, out_dir)
     OmegaConf.save(OmegaConf.structured(result.model.town.config), out_dir / "town.yaml")
     table = summary_table(result.metrics)

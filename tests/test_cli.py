@@ -171,6 +171,16 @@ def test_cli_own_town_file_is_copied_beside_the_outputs(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (out / "town_file.yaml").is_file()
     assert json.loads((out / "summary.json").read_text())["town"] == "Musterstadt"
+    assert "ignored" not in result.stderr
+
+
+def test_town_overrides_that_a_town_file_replaces_are_named():
+    from sim.cli import _ignored_town_overrides
+
+    assert _ignored_town_overrides(
+        ["town.file=x.yaml", "town.region=east", "seed=2", "town=central"]
+    ) == ["town.region=east", "town=central"]
+    assert _ignored_town_overrides(["town.file=x.yaml", "years=3"]) == []
 
 
 @pytest.mark.parametrize(
