@@ -1513,6 +1513,7 @@ class MunicipalityConfig:
         min=0,
         unit="EUR/yr",
         source="assumption; seed-notes M-H1 (networks do not shrink when people leave)",
+        doc="per dwelling the networks serve: the initial stock plus greenfield construction (decayed dwellings keep theirs; infill adds none)",
     )
     interest_rate: float = param(0.02, min=0, max=0.5, source=ASSUMPTION)
     initial_debt_per_resident_eur: float = param(800.0, min=0, unit="EUR", source=ASSUMPTION)

@@ -39,6 +39,11 @@ class HousingMarket:
         self.model = model
         self.cfg = model.config.housing
         self.price_index = model.town.price_index.astype(float).copy()
+        self.serviced = np.zeros(model.town.n_places, dtype=np.int64)
+
+    def start_network(self) -> None:
+        """The networks (roads, pipes) serve the initial stock; call after synthesis."""
+        self.serviced = self.stock_by_place()[0].astype(np.int64)
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -190,6 +195,8 @@ class HousingMarket:
             for place in np.flatnonzero(new):
                 new[place] -= self._renovate_vacant(np.array([place]), int(new[place]))
             new = np.ceil(new * 0.5).astype(np.int64)
+        if greenfield:  # new land needs new networks; infill plots are already served
+            self.serviced += new
         total = int(new.sum())
         if total:
             places = np.repeat(np.arange(new.size), new)

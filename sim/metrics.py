@@ -352,7 +352,7 @@ def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
     """Infrastructure cost per resident: rises as the town empties (seed-notes SF9)."""
     residents = model.population.size
     cost = model.config.municipality.infrastructure_per_dwelling_eur * int(
-        model.population.dwellings.in_stock.sum()
+        model.housing.serviced.sum()
     )
     return float(cost / residents) if residents else float("nan")
 

@@ -66,6 +66,7 @@ class TownModel(mesa.Model):
         self.place_qol_cache: dict[tuple, np.ndarray] = {}
 
         synthesise(self)
+        self.housing.start_network()
         self.services = ServiceSystem(self)  # providers, the municipality, bus lines, jobs
         self.policies = Policies(self)  # the levers of config.policy
         self.tie_counts = self.population.tie_counts()  # ties per person (refreshed every year)

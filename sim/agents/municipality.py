@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 from sim.config import Operator
 
@@ -49,9 +48,10 @@ class Municipality(mesa.Agent):
 
     @property
     def dwellings(self) -> int:
-        """Dwellings in the stock at the municipality's places."""
-        d = self.model.population.dwellings
-        return int((d.in_stock & np.isin(d.place, self.places)).sum())
+        """Dwellings the municipality's networks serve: the initial stock plus greenfield
+        construction. A dwelling that decays out of the stock keeps its share of the network
+        (seed-notes M-H1: networks do not shrink when people leave); infill adds none."""
+        return int(self.model.housing.serviced[self.places].sum())
 
     def service_deficits(self, providers: list[Provider]) -> float:
         """Cost minus revenue of the open municipal services (a cooperative carries part of a
