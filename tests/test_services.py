@@ -175,6 +175,31 @@ def test_infrastructure_cost_per_resident_rises_when_people_leave_but_dwellings_
     )
 
 
+def test_networks_serve_the_initial_stock_plus_greenfield_and_do_not_shrink_with_decay():
+    from sim.config import InfillFirstConfig, PolicyConfig
+
+    def served(policy: PolicyConfig | None, dwellings: int) -> tuple[int, int, int]:
+        cfg = tiny_config(years=10, residents=1500, dwellings=dwellings, metropolis_minutes=20)
+        if policy is not None:
+            cfg.policy = policy
+        model = TownModel(cfg)
+        start = model.services.municipalities[0].dwellings
+        _step(model, 10)
+        in_stock = int(model.population.dwellings.in_stock.sum())
+        return start, model.services.municipalities[0].dwellings, in_stock
+
+    # A town with many empty dwellings: some decay out of the stock, the networks stay.
+    start, end, in_stock = served(None, 1100)
+    assert in_stock < start and end == start
+    # A tight market: greenfield construction extends the networks; infill first does not.
+    start, greenfield, _ = served(None, 720)
+    assert greenfield > start
+    start, infill, _ = served(
+        PolicyConfig(name="infill", infill_first=InfillFirstConfig(enabled=True)), 720
+    )
+    assert infill == start
+
+
 def _qol_drop(n_gps: int, seeds=range(3)) -> float:
     """Mean drop in retirees' QoL in the shock year, shock vs no shock on the same seeds."""
     drops = []
