@@ -42,6 +42,8 @@ import pandas as pd
 import yaml
 from scipy import stats
 
+from sim.metrics import services_open_total
+
 BASELINE = "baseline"
 KEYS = ("town", "variant", "seed")
 SWEPT = {
@@ -54,7 +56,6 @@ SWEPT = {
     "experiment",
     "+experiment",
 }
-NOT_SERVICES = ("services_open_crafts", "services_open_manufacturer")
 MEASURES = {
     # column: (label, format, unit)
     "population": ("population", "+.0f", "residents"),
@@ -102,15 +103,12 @@ def find_runs(folders: list[Path]) -> tuple[pd.DataFrame, list[str]]:
             )
         seen[key] = run
         metrics = pd.read_parquet(run / "metrics.parquet")
-        services = [
-            c for c in metrics.columns if c.startswith("services_open_") and c not in NOT_SERVICES
-        ]
         frame = pd.DataFrame(
             {
                 "year": metrics["year"],
                 "population": metrics["population"],
                 "qol_mean": metrics["qol_mean"],
-                "services_kept": metrics[services].sum(axis=1),
+                "services_kept": services_open_total(metrics, employers=False),
                 "initiatives_institutionalised": metrics["initiatives_institutionalised"],
                 "municipal_debt_eur": metrics["municipal_debt_eur"],
                 "policy_cost_eur": metrics["policy_cost_eur"],

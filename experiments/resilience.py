@@ -132,7 +132,7 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
         pass
 
 
-def load_runs(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def load_runs(folder: Path) -> tuple[pd.DataFrame, list[str]]:
     """Metrics of all run directories under ``folder`` with their scenario, and skip notes."""
     frames, skipped = [], []
     for path in sorted((folder / "runs").glob("*/seed=*")):
@@ -151,7 +151,7 @@ def load_runs(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     if not frames:
         raise SystemExit(f"no completed runs under {folder / 'runs'}")
     all_metrics = pd.concat(frames, ignore_index=True)
-    return all_metrics, pd.DataFrame(), sorted(set(skipped))
+    return all_metrics, sorted(set(skipped))
 
 
 def analyse(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(args.out or f"results/resilience/{dt.datetime.now():%Y-%m-%d_%H-%M-%S}")
         folder.mkdir(parents=True, exist_ok=True)
         run_all(args, folder)
-    metrics, _, skipped = load_runs(folder)
+    metrics, skipped = load_runs(folder)
     per_seed, summary, paths = analyse(metrics)
     town = str(metrics["town"].iloc[0])
     seeds = int(metrics["seed"].nunique())

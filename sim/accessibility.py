@@ -57,9 +57,7 @@ def commute_score(model: TownModel, s: Situations) -> np.ndarray:
 
 def regional_centre_score(model: TownModel, s: Situations) -> np.ndarray:
     """Reach of the regional centre (jobs, secondary schools, specialists, shopping)."""
-    target = (
-        model.town.regional_centre if model.town.regional_centre >= 0 else model.town.metropolis
-    )
+    target = model.town.regional_centre_or_metropolis
     return _exp_score(
         model.town.minutes[s.mode, s.home, target], model.config.qol.regional_centre_scale_minutes
     )
@@ -67,7 +65,7 @@ def regional_centre_score(model: TownModel, s: Situations) -> np.ndarray:
 
 def metropolis_score(model: TownModel, s: Situations) -> np.ndarray:
     """Reach of the metropolis (university, big labour market, culture)."""
-    target = model.town.metropolis if model.town.metropolis >= 0 else model.town.regional_centre
+    target = model.town.metropolis_or_regional_centre
     return _exp_score(
         model.town.minutes[s.mode, s.home, target], model.config.qol.metropolis_scale_minutes
     )
@@ -212,8 +210,8 @@ def place_qol_for_stage(
     """QoL of a newcomer of ``stage`` at each place (working locally where it has jobs).
 
     Workers are assumed to take the most likely job for their home place and mode. Results
-    are cached within a year (prices, jobs and services do not change between the services
-    phase and migration) unless ``condition`` is given.
+    are cached per year and services state unless ``condition`` is given; whatever else they
+    depend on clears the cache when it changes (job choice, civic life).
     """
     key = (
         int(model.time),

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sim.model import TownModel
 
 KINDS = tuple(InitiativeType)
+KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 GAP_YEARS = 3
 """A closure counts as a gap for this many years (assumption)."""
 
@@ -108,14 +109,10 @@ class CivicSystem:
         (They leave their initiatives at the next ``prune_members``.)"""
         if not self.change_agents:
             return
-        gone = set(residents)
         for resident in residents:
             agent = self.change_agents.pop(resident, None)
             if agent is not None:
                 agent.remove()
-        for initiative in self.initiatives:
-            if initiative.initiator in gone:
-                initiative.initiator = None
 
     def prune_members(self) -> None:
         """Members who died or left leave their initiatives (before the civic phase and
@@ -173,61 +170,73 @@ class CivicSystem:
         model = self.model
         town = model.town
         services = model.services
+        n = town.n_municipalities
         year = int(model.time)
-        gaps = np.zeros((town.n_municipalities, len(KINDS)))
-        recent: dict[tuple[int, str], int] = {}
-        for event in services.events:
-            if event["kind"] in ("closure", "shock") and year - event["year"] < GAP_YEARS:
-                m = int(town.municipality[town.index[event["place"]]])
-                recent[(m, event["provider_type"])] = recent.get((m, event["provider_type"]), 0) + 1
-        population = model.place_population()
+        recent: set[tuple[int, str]] = set()  # (municipality, provider type) closed lately
+        for event in reversed(services.events):  # events are appended in year order
+            if year - event["year"] >= GAP_YEARS:
+                break
+            if event["kind"] in ("closure", "shock"):
+                recent.add(
+                    (int(town.municipality[town.index[event["place"]]]), event["provider_type"])
+                )
+        homes = town.home_places
+        of_place = town.municipality[homes]
+
+        def by_municipality(per_place: np.ndarray) -> np.ndarray:
+            return np.bincount(of_place, weights=per_place[homes], minlength=n)
+
+        grocery_minutes = services.nearest_minutes[ServiceType.grocery][CAR]
+        unserved = by_municipality(model.place_population() * (grocery_minutes > 10))
         p = model.population.people
         rows = model.population.alive_rows
+        municipality = model.person_municipality(rows)
         place = model.population.person_place(rows)
-        for m in range(town.n_municipalities):
-            places = town.places_of(m)
-            col = {k: i for i, k in enumerate(KINDS)}
-            grocery_minutes = services.nearest_minutes[ServiceType.grocery][CAR]
-            unserved = population[places][grocery_minutes[places] > 10].sum()
+        far_no_car = (
+            ~p.has_car[rows]
+            & (p.age[rows] >= 6)
+            & (town.minutes[NO_CAR, place, town.centres[municipality]] > 30)
+        )
+        far = np.bincount(municipality[far_no_car], minlength=n)
+        residents = np.bincount(municipality, minlength=n)
+        old = np.bincount(municipality[p.age[rows] >= 65], minlength=n)
+        stock, vacant, _ = model.housing.stock_by_place()
+        stock_m, vacant_m = by_municipality(stock), by_municipality(vacant)
+        pools, pubs = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
+        for provider in services.providers:
+            pools[provider.municipality] |= provider.kind is ServiceType.pool
+            pubs[provider.municipality] += provider.kind is ServiceType.pub
+
+        gaps = np.zeros((n, len(KINDS)))
+        col = KIND_INDEX
+        for m in range(n):
             gaps[m, col[InitiativeType.coop_shop]] = (
-                1.0 if recent.get((m, "grocery")) else 0.5 if unserved >= 300 else 0.0
-            )
-            no_car = rows[(town.municipality[place] == m) & ~p.has_car[rows] & (p.age[rows] >= 6)]
-            far = int(
-                (
-                    town.minutes[NO_CAR, model.population.person_place(no_car), town.centres[m]]
-                    > 30
-                ).sum()
+                1.0 if (m, "grocery") in recent else 0.5 if unserved[m] >= 300 else 0.0
             )
             gaps[m, col[InitiativeType.citizen_bus]] = (
-                1.0 if recent.get((m, "bus_line")) else 0.5 if far >= 50 else 0.0
+                1.0 if (m, "bus_line") in recent else 0.5 if far[m] >= 50 else 0.0
             )
-            municipality = services.municipalities[m]
+            debt = services.municipalities[m]
             at_risk = (
-                any(pv.kind is ServiceType.pool for pv in services.providers_of(m))
-                and municipality.debt_per_resident_eur
-                > 0.8 * municipality.cfg.debt_limit_per_resident_eur
+                pools[m] and debt.debt_per_resident_eur > 0.8 * debt.cfg.debt_limit_per_resident_eur
             )
             gaps[m, col[InitiativeType.pool_coop]] = (
-                1.0 if recent.get((m, "pool")) else 0.7 if at_risk else 0.0
+                1.0 if (m, "pool") in recent else 0.7 if at_risk else 0.0
             )
             centre = town.centres[m]
-            stock, vacant, _ = model.housing.stock_by_place()
             centre_vacancy = vacant[centre] / max(stock[centre], 1)
-            pubs = sum(1 for pv in services.providers_of(m) if pv.kind is ServiceType.pub)
             gaps[m, col[InitiativeType.community_house]] = (
                 0.7
-                if recent.get((m, "pub"))
+                if (m, "pub") in recent
                 else 0.5
-                if pubs == 0 or centre_vacancy > 0.08
+                if pubs[m] == 0 or centre_vacancy > 0.08
                 else 0.0
             )
             gaps[m, col[InitiativeType.coworking]] = 0.3 if town.broadband[centre] >= 0.5 else 0.0
             gaps[m, col[InitiativeType.energy_coop]] = 0.3
-            residents_m = rows[town.municipality[place] == m]
-            old = float((p.age[residents_m] >= 65).mean()) if residents_m.size else 0.0
+            old_share = old[m] / residents[m] if residents[m] else 0.0
             gaps[m, col[InitiativeType.senior_cohousing]] = (
-                0.5 if old > 0.25 and vacant[places].sum() > 0.05 * stock[places].sum() else 0.0
+                0.5 if old_share > 0.25 and vacant_m[m] > 0.05 * stock_m[m] else 0.0
             )
             gaps[m, col[InitiativeType.participation]] = 0.2
         return gaps
@@ -253,9 +262,9 @@ class CivicSystem:
         draws = rng.random(len(agents))
         # Chances for all agents at once (they do not depend on this year's starts) ...
         rows = np.fromiter((a.row for a in agents), dtype=np.int64, count=len(agents))
-        municipality = model.town.municipality[model.population.person_place(rows)]
+        municipality = model.person_municipality(rows)
         kind_index = np.fromiter(
-            (KINDS.index(a.idea) for a in agents), dtype=np.int64, count=len(agents)
+            (KIND_INDEX[a.idea] for a in agents), dtype=np.int64, count=len(agents)
         )
         factor = np.array(
             [[effects.start(k) * self._learning(m, k) for k in KINDS] for m in range(gaps.shape[0])]
@@ -273,7 +282,7 @@ class CivicSystem:
                 continue
             agent.ready_year = year + self.cfg.cooldown_years
             initiative = self.start(kind, m, agent.resident)
-            initiative.necessity = float(gaps[m, KINDS.index(kind)])
+            initiative.necessity = float(gaps[m, KIND_INDEX[kind]])
             busy.add((m, kind))
 
     def start(
@@ -296,7 +305,7 @@ class CivicSystem:
             friends = np.concatenate([b[a == row], a[b == row]])
             friends = friends[
                 (p.engagement[friends] >= 0.4)
-                & (model.town.municipality[pop.person_place(friends)] == municipality)
+                & (model.person_municipality(friends) == municipality)
             ]
             if friends.size:
                 take = min(self.cfg.seed_members, friends.size)
@@ -307,7 +316,6 @@ class CivicSystem:
             getattr(self.cfg, kind.name),
             municipality,
             place,
-            initiator,
             np.unique(np.array(members, dtype=np.int64)),
         )
         self.initiatives.append(initiative)
@@ -399,9 +407,7 @@ class CivicSystem:
         degree = total_ties + np.maximum(sizes[p.household] - 1, 0)
         place_of = pop.person_place()
         municipality_of = model.town.municipality[place_of]
-        engaged_by_m = None
-        # Ties and housemates of anyone in a recruiting group, once (the full edge list is
-        # large); each initiative then looks only at this subset.
+        # A launched initiative big enough and fully staffed does not recruit.
         recruiting = [
             i
             for i in self._active()
@@ -413,6 +419,14 @@ class CivicSystem:
         ]
         if not recruiting:
             return
+        # Engaged residents per municipality (public meetings, matching).
+        rows = pop.alive_rows
+        engaged = rows[(p.engagement[rows] >= 0.5) & (p.age[rows] >= 16)]
+        engaged_by_m = [
+            engaged[municipality_of[engaged] == m] for m in range(model.town.n_municipalities)
+        ]
+        # Ties and housemates of anyone in a recruiting group, once (the full edge list is
+        # large); each initiative then looks only at this subset.
         anyone = np.zeros(n, dtype=bool)
         anyone[np.concatenate([i.members for i in recruiting])] = True
         touching = anyone[a] | anyone[b]
@@ -453,13 +467,6 @@ class CivicSystem:
                 joined.append(candidates[rng.random(candidates.size) < chance])
             # Public meetings and the local press reach the engaged at the initiative's place;
             # a coordination office matches engaged people from the whole municipality.
-            if engaged_by_m is None:
-                rows = pop.alive_rows
-                engaged = rows[(p.engagement[rows] >= 0.5) & (p.age[rows] >= 16)]
-                engaged_by_m = [
-                    engaged[municipality_of[engaged] == m]
-                    for m in range(model.town.n_municipalities)
-                ]
             pool = engaged_by_m[initiative.municipality]
             pool = pool[~member[pool]]
             local = place_of[pool] == initiative.place
@@ -546,8 +553,7 @@ class CivicSystem:
             offered = float(
                 np.sum(p.engagement[initiative.members] * cfg.hours_per_member / shares)
             )
-            initiative.hours_delivered = min(hours, offered)
-            self.volunteer_hours += initiative.hours_delivered
+            self.volunteer_hours += min(hours, offered)
             load = hours / offered if offered > 0 else np.inf
             if load > 1.0:
                 initiative.understaffed_years += 1
@@ -669,10 +675,7 @@ class CivicSystem:
         if members.size == 0:
             return 0.0
         rows = self.model.population.alive_rows
-        in_m = rows[
-            self.model.town.municipality[self.model.population.person_place(rows)]
-            == initiative.municipality
-        ]
+        in_m = rows[self.model.person_municipality(rows) == initiative.municipality]
 
         def broad(r: np.ndarray) -> np.ndarray:
             return (p.age[r] < 30) | (p.years_in_town[r] < 5)
@@ -696,6 +699,7 @@ class CivicSystem:
             size = np.sqrt(10000.0 / max(populations[m], 1))
             scores[m] = 1.0 - np.exp(-weight * size / self.cfg.civic_scale)
         self.civic_score = scores
+        self.model.place_qol_cache.clear()  # civic life is part of a place's QoL
 
     def remote_worker_pull(self, municipality: int) -> float:
         """Remote-worker arrivals multiplier from coworking spaces, gated by broadband (M-G1)."""

@@ -1641,7 +1641,7 @@ INITIATIVE_SOURCES: dict[str, dict[str, str]] = {
 class CivicConfig:
     """Change agents, initiatives and their diffusion (sim/civic.py; seed-notes §3.2–3.5, §4, §6.2)."""
 
-    coop_shop: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    coop_shop: InitiativeTypeConfig = _ini(
         critical_mass=100,
         window_years=2,
         volunteer_hours=3000.0,
@@ -1650,10 +1650,10 @@ class CivicConfig:
         idea_weight=1.0,
         civic_weight=0.3,
     )
-    citizen_bus: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    citizen_bus: InitiativeTypeConfig = _ini(
         critical_mass=27, window_years=2, volunteer_hours=2311.0, idea_weight=1.0, civic_weight=0.3
     )
-    pool_coop: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    pool_coop: InitiativeTypeConfig = _ini(
         critical_mass=120,
         window_years=2,
         volunteer_hours=4000.0,
@@ -1662,13 +1662,13 @@ class CivicConfig:
         idea_weight=0.5,
         civic_weight=0.3,
     )
-    community_house: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    community_house: InitiativeTypeConfig = _ini(
         critical_mass=25, window_years=3, volunteer_hours=800.0, idea_weight=1.5, civic_weight=1.0
     )
-    coworking: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    coworking: InitiativeTypeConfig = _ini(
         critical_mass=15, window_years=2, volunteer_hours=300.0, idea_weight=1.0, civic_weight=0.3
     )
-    energy_coop: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    energy_coop: InitiativeTypeConfig = _ini(
         critical_mass=50,
         window_years=3,
         volunteer_hours=200.0,
@@ -1677,7 +1677,7 @@ class CivicConfig:
         idea_weight=1.0,
         civic_weight=0.2,
     )
-    senior_cohousing: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    senior_cohousing: InitiativeTypeConfig = _ini(
         critical_mass=15,
         window_years=3,
         volunteer_hours=400.0,
@@ -1686,7 +1686,7 @@ class CivicConfig:
         idea_weight=0.7,
         civic_weight=0.3,
     )
-    participation: InitiativeTypeConfig = _ini(  # noqa: RUF009 (_ini returns a field)
+    participation: InitiativeTypeConfig = _ini(
         critical_mass=20, window_years=2, volunteer_hours=300.0, idea_weight=1.0, civic_weight=0.5
     )
     change_agent_share: float = param(
@@ -2100,16 +2100,7 @@ class PolicyConfig:
 
 
 LEVER_TYPES: dict[str, type[LeverConfig]] = {
-    "r1_innovation_structures": R1InnovationConfig,
-    "r2_entrepreneurship": R2EntrepreneurshipConfig,
-    "r3_financing_cooperation": R3FinancingConfig,
-    "r4_municipal_resources": R4ResourcesConfig,
-    "r5_learning_places": R5LearningConfig,
-    "r6_cross_town_learning": R6CrossTownConfig,
-    "broadband": BroadbandConfig,
-    "infill_first": InfillFirstConfig,
-    "citizen_bus_support": CitizenBusSupportConfig,
-    "phase_null": PhaseNullConfig,
+    f.name: f.default_factory for f in fields(PolicyConfig) if f.name != "name"
 }
 """Lever name -> its parameters (every lever of PolicyConfig)."""
 

@@ -148,9 +148,8 @@ class HousingMarket:
         vacant = d.in_stock & (d.household < 0)
         occupied = d.in_stock & (d.household >= 0)
         d.vacant_years[vacant] += 1
-        effects = self.model.policies.effects if self.model.policies is not None else None
-        decay_factor = effects.vacant_decay_factor if effects is not None else 1.0
-        d.condition[vacant] -= cfg.vacant_decay_per_year * decay_factor
+        effects = self.model.policies.effects  # infill first: vacancy management, no greenfield
+        d.condition[vacant] -= cfg.vacant_decay_per_year * effects.vacant_decay_factor
         d.condition[occupied] -= cfg.occupied_decay_per_year
         worn = np.flatnonzero(occupied & (d.condition < cfg.renovation_threshold))
         renovated = worn[rng.random(worn.size) < cfg.renovation_hazard]
@@ -168,16 +167,14 @@ class HousingMarket:
         self.price_index[homes] = np.clip(
             self.price_index[homes] * change, cfg.price_floor, cfg.price_cap
         )
-        self._construct(stock, habitable_n)
-        if effects is not None and effects.reactivation_rate > 0:
+        self._construct(stock, habitable_n, greenfield=effects.greenfield_allowed)
+        if effects.reactivation_rate > 0:
             self._reactivate(effects.reactivation_rate)
 
-    def _construct(self, stock: np.ndarray, habitable: np.ndarray) -> None:
+    def _construct(self, stock: np.ndarray, habitable: np.ndarray, greenfield: bool) -> None:
         cfg = self.cfg
         homes = self.model.town.home_places
         new = np.zeros(self.model.town.n_places, dtype=np.int64)
-        effects = self.model.policies.effects if self.model.policies is not None else None
-        greenfield = effects is None or effects.greenfield_allowed
         if cfg.construction_rule is ConstructionRule.demand:
             rate = np.where(stock > 0, habitable / np.maximum(stock, 1), 0.0)
             short = np.clip(cfg.target_vacancy - rate, 0.0, cfg.max_build_rate)
@@ -189,32 +186,32 @@ class HousingMarket:
         ):
             share = stock[homes] / max(stock[homes].sum(), 1)
             new[homes] = self.model.rng.multinomial(cfg.fixed_per_year, share)
-        if not greenfield:
-            # Infill first: renovate decayed empty dwellings before building; what is still
-            # missing is built on infill plots only (half the pace; assumption).
-            for place in np.flatnonzero(new):
-                new[place] -= self._renovate_vacant(np.array([place]), int(new[place]))
-            new = np.ceil(new * 0.5).astype(np.int64)
-        if greenfield:  # new land needs new networks; infill plots are already served
+        if greenfield:  # new land needs new networks
             self.serviced += new
+        else:
+            # Infill first: renovate decayed empty dwellings before building; what is still
+            # missing is built on infill plots only (half the pace; assumption), which the
+            # networks already serve.
+            for place in np.flatnonzero(new):
+                new[place] -= self._renovate_vacant(int(place), int(new[place]))
+            new = np.ceil(new * 0.5).astype(np.int64)
         total = int(new.sum())
         if total:
             places = np.repeat(np.arange(new.size), new)
             self.model.population.dwellings.append(total, place=places, condition=1.0)
         self.model.flows.dwellings_built += total
 
-    def _renovate_vacant(self, places: np.ndarray, count: int) -> int:
-        """Renovate up to ``count`` decayed empty dwellings at ``places``; returns how many."""
+    def _decayed_vacant(self) -> np.ndarray:
+        """Mask of empty dwellings in the stock that are too decayed to live in."""
         d = self.model.population.dwellings
-        decayed = np.flatnonzero(
-            d.in_stock
-            & (d.household < 0)
-            & (d.condition < self.cfg.habitable_condition)
-            & np.isin(d.place, places)
-        )
+        return d.in_stock & (d.household < 0) & (d.condition < self.cfg.habitable_condition)
+
+    def _renovate_vacant(self, place: int, count: int) -> int:
+        """Renovate up to ``count`` decayed empty dwellings at ``place``; returns how many."""
+        d = self.model.population.dwellings
+        decayed = np.flatnonzero(self._decayed_vacant() & (d.place == place))
         chosen = decayed[np.argsort(-d.condition[decayed], kind="stable")][:count]
         d.condition[chosen] = self.cfg.renovated_condition
-        self.model.flows.dwellings_reactivated += int(chosen.size)
         return int(chosen.size)
 
     def _reactivate(self, rate: float) -> None:
@@ -223,18 +220,12 @@ class HousingMarket:
         d = self.model.population.dwellings
         homes = self.model.town.home_places
         tight = homes[habitable[homes] < self.cfg.target_vacancy * stock[homes]]
+        # Counts before any renovation: renovating at one place does not change another's.
+        decayed = np.bincount(d.place[self._decayed_vacant()], minlength=self.model.town.n_places)
         for place in tight:
-            decayed = int(
-                (
-                    d.in_stock
-                    & (d.household < 0)
-                    & (d.condition < self.cfg.habitable_condition)
-                    & (d.place == place)
-                ).sum()
-            )
-            count = int(self.model.rng.binomial(decayed, rate)) if decayed else 0
+            count = int(self.model.rng.binomial(decayed[place], rate)) if decayed[place] else 0
             if count:
-                self._renovate_vacant(np.array([place]), count)
+                self._renovate_vacant(int(place), count)
 
     # -- used by citizens' initiatives ----------------------------------------------------
 

@@ -20,7 +20,7 @@ from sim.agents.initiative import Phase
 from sim.config import InitiativeType, LifeStage, ServiceType
 from sim.migration import qol_gaps
 from sim.population import Origin, Role
-from sim.services import RESIDENT_KINDS
+from sim.services import EMPLOYER_KINDS, RESIDENT_KINDS
 
 if TYPE_CHECKING:
     from sim.model import TownModel
@@ -67,9 +67,6 @@ class YearFlows:
     arrivals_blocked: int = 0
     dwellings_built: int = 0
     dwellings_demolished: int = 0
-    dwellings_reactivated: int = 0
-    attractiveness: dict[str, float] = field(default_factory=dict)
-    proximity: float = 1.0
     # Exposures for checking the demography against its inputs (tests, calibration).
     exposure: np.ndarray = field(default_factory=lambda: np.zeros((2, data.MAX_AGE + 1)))
     deaths_by_age: np.ndarray = field(default_factory=lambda: np.zeros((2, data.MAX_AGE + 1)))
@@ -351,10 +348,15 @@ def municipal_service_deficits_eur(model: TownModel) -> float:
 def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
     """Infrastructure cost per resident: rises as the town empties (seed-notes SF9)."""
     residents = model.population.size
-    cost = model.config.municipality.infrastructure_per_dwelling_eur * int(
-        model.housing.serviced.sum()
-    )
+    cost = sum(m.infrastructure_cost_eur for m in model.services.municipalities)
     return float(cost / residents) if residents else float("nan")
+
+
+def services_open_total(metrics: pd.DataFrame, employers: bool = True) -> pd.Series:
+    """Providers open in each row of a metrics table; without employers if ``employers`` is False."""
+    skip = () if employers else tuple(f"services_open_{k.value}" for k in EMPLOYER_KINDS)
+    columns = [c for c in metrics.columns if c.startswith("services_open_") and c not in skip]
+    return metrics[columns].sum(axis=1)
 
 
 def online_share(model: TownModel) -> float:

@@ -171,7 +171,7 @@ def out_migration(model: TownModel) -> None:
     model.alumni.add(
         p.age[young_natives],
         p.female[young_natives],
-        model.town.municipality[pop.person_place(young_natives)],
+        model.person_municipality(young_natives),
     )
     model.flows.note_out(p.age[movers])
     model.flows.out_engagement += float(p.engagement[movers].sum())
@@ -262,17 +262,20 @@ def in_migration(model: TownModel) -> None:
     """
     groups: list[tuple[Origin, np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = []
     populations = model.municipality_population()
+    stock, _, habitable = model.housing.stock_by_place()  # dwellings are taken only in _settle
     for municipality in range(model.town.n_municipalities):
-        groups += _arrivals(model, municipality, int(populations[municipality]))
+        groups += _arrivals(model, municipality, int(populations[municipality]), stock, habitable)
     _settle(model, groups)
 
 
-def _arrivals(model: TownModel, municipality: int, population: int) -> list:
+def _arrivals(
+    model: TownModel, municipality: int, population: int, stock: np.ndarray, habitable: np.ndarray
+) -> list:
+    """Arriving households of one municipality: (origin, dwellings, returnees) per type."""
     m = model.config.migration
     rng = model.rng
     town = model.town
     places = town.places_of(municipality)
-    stock, _, habitable = model.housing.stock_by_place()
     free = np.zeros(town.n_places)
     free[places] = habitable[places]
     vacancy = float(free.sum() / max(stock[places].sum(), 1))
@@ -281,9 +284,6 @@ def _arrivals(model: TownModel, municipality: int, population: int) -> list:
         proximity_potential(model, municipality) / m.proximity_reference
     ) ** m.proximity_elasticity
     broadband = float(np.average(town.broadband, weights=free)) if free.sum() > 0 else 0.0
-    first = municipality == 0
-    if first:
-        model.flows.proximity = proximity
 
     arrivals: list[tuple[Origin, int]] = []
     rates = {
@@ -296,8 +296,6 @@ def _arrivals(model: TownModel, municipality: int, population: int) -> list:
     }
     for origin, rate in rates.items():
         gain = attractiveness(model, origin, free)
-        if first:
-            model.flows.attractiveness[origin.name] = gain
         expected = (
             rate
             * population
@@ -309,8 +307,6 @@ def _arrivals(model: TownModel, municipality: int, population: int) -> list:
 
     # Returnees: pool members from this municipality of returning age, same attractiveness response.
     gain = attractiveness(model, Origin.returnee, free)
-    if first:
-        model.flows.attractiveness[Origin.returnee.name] = gain
     alumni = model.alumni
     eligible = np.flatnonzero(
         (alumni.age >= RETURN_AGES[0])
@@ -483,13 +479,9 @@ def _settle(
     # Remote workers keep their job at the metropolis and work from home (issue #2 newcomer type).
     workers = rows[merged["remote"] & (age >= 18) & (age < model.config.work.retirement_age)]
     pop.people.stage[workers] = LifeStage.remote_worker
-    pop.people.job_place[workers] = (
-        model.town.metropolis if model.town.metropolis >= 0 else model.town.regional_centre
-    )
+    pop.people.job_place[workers] = model.town.metropolis_or_regional_centre
     build_ties(model, rows)
-    for origin in dict.fromkeys(
-        origin for origin, _, _ in groups
-    ):  # each origin once (regions: one group per municipality)
+    for origin in dict.fromkeys(o for o, _, _ in groups):  # a region has a group per municipality
         members = merged["origin"] == int(origin)
         if origin is Origin.returnee:  # with the partners and children who came along
             members |= merged["origin"] == int(Origin.partner)

@@ -132,6 +132,7 @@ class TownModel(mesa.Model):
     def refresh_job_choice(self) -> None:
         """Job-choice probabilities after jobs or travel times changed."""
         self.job_probabilities = work.job_choice_probabilities(self)
+        self.place_qol_cache.clear()
 
     def lose_local_jobs(self, place: int, jobs: float) -> None:
         """``jobs`` residents working at ``place`` lose their job and look for a new one."""
@@ -156,6 +157,10 @@ class TownModel(mesa.Model):
     def place_population(self) -> np.ndarray:
         """Residents per place: array (P,)."""
         return self.place_mode_counts().sum(axis=1)
+
+    def person_municipality(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The municipality each person lives in (all rows if ``rows`` is None)."""
+        return self.town.municipality[self.population.person_place(rows)]
 
     def municipality_population(self) -> np.ndarray:
         """Residents per municipality."""

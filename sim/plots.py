@@ -96,8 +96,6 @@ def plot_services(result, path: str | Path) -> None:
     are grey (a bus runs on the blue ones), providers are coloured dots around their place,
     and on the end map providers that closed during the run are grey crosses.
     """
-    import numpy as np
-
     from sim.config import ServiceType
 
     metrics = result.metrics
@@ -233,8 +231,6 @@ def _town_map_positions(town):
     are drawn in their direction from the centre, the nearest at 1.5 times the town's radius and
     each further one 0.7 radii beyond (labels give the real minutes).
     """
-    import numpy as np
-
     pos = town.layout()
     xy = np.array([pos[i] for i in range(town.n_places)], dtype=float)
     homes = town.home_places

@@ -184,7 +184,6 @@ class Broadband(Lever):
         homes = town.home_places
         gap = np.maximum(self.config.target_share - town.broadband[homes], 0.0)
         town.broadband[homes] += gap / years_left
-        model.place_qol_cache.clear()
 
 
 class InfillFirst(Lever):

@@ -22,21 +22,11 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.config import Config, validate
+from sim.metrics import services_open_total
 from sim.model import TownModel
 
 log = logging.getLogger(__name__)
 
-OUTPUT_FILES = (
-    "metrics.parquet",
-    "population.parquet",
-    "events.parquet",
-    "initiatives.parquet",
-    "municipalities.parquet",
-    "summary.json",
-    "population.png",
-    "services.png",
-    "initiatives.png",
-)
 EVENT_COLUMNS = ["year", "kind", "provider_type", "format", "place", "reason", "provider_id"]
 INITIATIVE_COLUMNS = [
     "year",
@@ -139,6 +129,7 @@ def summarise(
     """Headline figures of a run."""
     first, last = metrics.iloc[0], metrics.iloc[-1]
     flows = metrics.iloc[1:]
+    services_open = services_open_total(metrics)
     resident_years = int(metrics["population"].iloc[1:].sum())
     return {
         "town": model.town.config.name,
@@ -160,12 +151,8 @@ def summarise(
         "vacancy_rate_end": float(last["vacancy_rate"]),
         "qol_mean_start": float(first["qol_mean"]),
         "qol_mean_end": float(last["qol_mean"]),
-        "services_open_start": int(
-            sum(first[c] for c in metrics.columns if c.startswith("services_open_"))
-        ),
-        "services_open_end": int(
-            sum(last[c] for c in metrics.columns if c.startswith("services_open_"))
-        ),
+        "services_open_start": int(services_open.iloc[0]),
+        "services_open_end": int(services_open.iloc[-1]),
         "closures": int(flows["closures"].sum()),
         "openings": int(flows["openings"].sum()),
         "municipal_debt_per_resident_eur_end": round(
@@ -200,28 +187,24 @@ def write_outputs(
         os.replace(tmp, final)
         written.append(final)
 
-    tmp = directory / ".metrics.parquet.tmp"
-    result.metrics.to_parquet(tmp, index=False)
-    _commit(tmp, directory / "metrics.parquet")
-    tmp = directory / ".population.parquet.tmp"
-    result.population.to_parquet(tmp, index=False)
-    _commit(tmp, directory / "population.parquet")
-    for name in ("events", "initiatives", "municipalities"):
+    for name in ("metrics", "population", "events", "initiatives", "municipalities"):
         tmp = directory / f".{name}.parquet.tmp"
         getattr(result, name).to_parquet(tmp, index=False)
         _commit(tmp, directory / f"{name}.parquet")
     if result.config.output.plots if plots is None else plots:
         from sim.plots import plot_initiatives, plot_population, plot_services
 
-        tmp = directory / ".population.png.tmp"
-        plot_population(result.metrics, result.population, tmp, title=result.summary["town"])
-        _commit(tmp, directory / "population.png")
-        tmp = directory / ".services.png.tmp"
-        plot_services(result, tmp)
-        _commit(tmp, directory / "services.png")
-        tmp = directory / ".initiatives.png.tmp"
-        plot_initiatives(result, tmp)
-        _commit(tmp, directory / "initiatives.png")
+        figures = {
+            "population": lambda tmp: plot_population(
+                result.metrics, result.population, tmp, title=result.summary["town"]
+            ),
+            "services": lambda tmp: plot_services(result, tmp),
+            "initiatives": lambda tmp: plot_initiatives(result, tmp),
+        }
+        for name, draw in figures.items():
+            tmp = directory / f".{name}.png.tmp"
+            draw(tmp)
+            _commit(tmp, directory / f"{name}.png")
     tmp = directory / ".summary.json.tmp"
     tmp.write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
     _commit(tmp, directory / "summary.json")
@@ -242,9 +225,7 @@ def summary_table(metrics: pd.DataFrame) -> pd.DataFrame:
             "in": rows["in_migrants"].astype(int),
             "out": rows["out_migrants"].astype(int),
             "net migration": rows["net_migration"].astype(int),
-            "services": rows[[c for c in rows.columns if c.startswith("services_open_")]]
-            .sum(axis=1)
-            .astype(int),
+            "services": services_open_total(rows).astype(int),
             "initiatives": rows["initiatives_running"].astype(int),
             "QoL": rows["qol_mean"].round(3),
         }

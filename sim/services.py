@@ -55,6 +55,9 @@ DEMAND_KINDS = tuple(
 RESIDENT_KINDS = tuple(k for k in DEMAND_KINDS if k is not ServiceType.crafts)
 """Kinds residents travel to; each has travel_min_<kind> and share_over_15min_<kind> columns."""
 
+EMPLOYER_KINDS = (ServiceType.crafts, ServiceType.manufacturer)
+"""Employers among the providers: jobs, but not a service residents go to."""
+
 Channel = tuple[ServiceType, str]
 """A kind and, for groceries, a format: each has its own nearest provider."""
 
@@ -119,6 +122,10 @@ class ServiceSystem:
         self._network_dirty = False
         self._dirty: set[Channel] = set()
         self.version = 0  # counts access refreshes (cache key for quality of life at places)
+        self.channel_minutes: dict[Channel, np.ndarray] = {}
+        self.channel_place: dict[Channel, np.ndarray] = {}
+        self.nearest_minutes: dict[ServiceType, np.ndarray] = {}
+        self._serving, self._service_weights, self._no_service_needs = self._access_weights()
         self._lost_jobs: list[tuple[int, float]] = []
         for item in town.config.providers:
             place = town.index[item.place]
@@ -392,7 +399,7 @@ class ServiceSystem:
     def _leak_factor(self, settings: ServiceTypeConfig) -> np.ndarray:
         """Share of demand that stays in town, by (place, mode): array (P, 2)."""
         town = self.model.town
-        target = town.regional_centre if town.regional_centre >= 0 else town.metropolis
+        target = town.regional_centre_or_metropolis
         minutes = town.minutes[:, :, target].T  # (P, 2)
         return 1.0 - settings.leakage_max * np.exp(-minutes / self.cfg.leakage_scale_minutes)
 
@@ -598,24 +605,27 @@ class ServiceSystem:
             elif kind is ServiceType.grocery:
                 users = self._revenue_weights(channel, users)
             present = self._count_at_places(self.open_in(channel))
+            weighted = (users * leak).T  # (2, P)
+            anchored = (
+                {p.place for p in self.open_of(settings.anchor)}
+                if settings.anchor is not None
+                else set()
+            )
+            fixed = fixed_cost(settings)
             best: tuple[float, int] | None = None
             for place in town.home_places:
                 switch = town.minutes[:, :, place] < current - 1e-9  # (2, P): who would come
-                captured = float(np.sum((users * leak).T[switch])) + at_place[place] / (
-                    present[place] + 1
-                )
+                captured = float(np.sum(weighted[switch])) + at_place[place] / (present[place] + 1)
                 revenue = (
                     captured
                     * settings.spend_per_person_eur
                     * (1.0 - online * settings.online_exposure)
                 )
-                if settings.anchor is not None and not any(
-                    p.place == place for p in self.open_of(settings.anchor)
-                ):
+                if settings.anchor is not None and place not in anchored:
                     revenue *= 1.0 - settings.anchor_share
                 if revenue <= 0:
                     continue
-                profit = revenue * (1.0 - settings.variable_cost_share) - fixed_cost(settings)
+                profit = revenue * (1.0 - settings.variable_cost_share) - fixed
                 if profit / revenue >= self.cfg.entry_margin and (best is None or profit > best[0]):
                     best = (profit, int(place))
             if best is not None:
@@ -632,11 +642,8 @@ class ServiceSystem:
         """
         town = self.model.town
         self.version += 1
-        if channels is None or not hasattr(self, "channel_minutes"):
+        if channels is None or not self.channel_minutes:
             channels = set(CHANNELS)
-            self.channel_minutes: dict[Channel, np.ndarray] = {}
-            self.channel_place: dict[Channel, np.ndarray] = {}
-            self.nearest_minutes: dict[ServiceType, np.ndarray] = {}
         if not channels:
             return
         destinations = np.flatnonzero(town.is_destination)
@@ -662,22 +669,23 @@ class ServiceSystem:
         if any(getattr(self.cfg, c[0].name).serves_residents for c in channels):
             self._refresh_access_score()
 
+    def _access_weights(self) -> tuple[list[ServiceType], np.ndarray, np.ndarray]:
+        """Kinds that serve residents, their QoL weights by stage (rows sum to 1), and the
+        stages that need none of them."""
+        qol = self.model.config.qol
+        serving = [k for k in DEMAND_KINDS if getattr(self.cfg, k.name).serves_residents]
+        weights = np.zeros((len(LifeStage), len(serving)))
+        for stage in LifeStage:
+            for j, kind in enumerate(serving):
+                weights[stage, j] = qol.service_weights.get(stage.name, {}).get(kind.name, 0.0)
+        totals = weights.sum(axis=1, keepdims=True)
+        normalised = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+        return serving, normalised, totals[:, 0] == 0
+
     def _refresh_access_score(self) -> None:
         """The local_services QoL component by (stage, mode, place)."""
         town = self.model.town
         qol = self.model.config.qol
-        if not hasattr(self, "_service_weights"):
-            serving = [k for k in DEMAND_KINDS if getattr(self.cfg, k.name).serves_residents]
-            weights = np.zeros((len(LifeStage), len(serving)))
-            for stage in LifeStage:
-                for j, kind in enumerate(serving):
-                    weights[stage, j] = qol.service_weights.get(stage.name, {}).get(kind.name, 0.0)
-            totals = weights.sum(axis=1, keepdims=True)
-            self._serving = serving
-            self._service_weights = np.divide(
-                weights, totals, out=np.zeros_like(weights), where=totals > 0
-            )
-            self._no_service_needs = totals[:, 0] == 0
         minutes = np.stack([self.nearest_minutes[k] for k in self._serving])  # (K, 2, P)
         minutes[:, :, town.is_destination] = qol.alternative_service_minutes
         scores = np.exp(-minutes / qol.service_scale_minutes)
@@ -712,6 +720,3 @@ class ServiceSystem:
         if threshold is None:
             return float((counts * minutes).sum() / total)
         return float(counts[minutes > threshold].sum() / total)
-
-    def staff_total(self) -> float:
-        return float(sum(p.staff for p in self.providers))

@@ -111,6 +111,13 @@ class Town:
         self.recompute_travel_times()
         self.metropolis = self._nearest_of_kind(PlaceKind.metropolis)
         self.regional_centre = self._nearest_of_kind(PlaceKind.regional_centre)
+        # Where a town without one of the two destinations turns instead.
+        self.regional_centre_or_metropolis = (
+            self.regional_centre if self.regional_centre >= 0 else self.metropolis
+        )
+        self.metropolis_or_regional_centre = (
+            self.metropolis if self.metropolis >= 0 else self.regional_centre
+        )
 
     @property
     def n_municipalities(self) -> int:

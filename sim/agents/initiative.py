@@ -12,7 +12,6 @@ from sim.config import InitiativeType, InitiativeTypeConfig
 
 if TYPE_CHECKING:
     from sim.agents.provider import Provider
-    from sim.agents.resident import Resident
     from sim.model import TownModel
 
 
@@ -45,7 +44,6 @@ class Initiative(mesa.Agent):
         kind: the kind of initiative.
         settings: ``civic.<kind>``.
         municipality, place: where it works.
-        initiator: the resident who started it (None once they left).
         members: people rows of its members.
         phase: see :class:`Phase`.
         started_year, launched_year: simulated years.
@@ -53,7 +51,6 @@ class Initiative(mesa.Agent):
         understaffed_years: consecutive years with more hours needed than offered.
         history: members at the founding, then at the end of each year (the recruitment curve).
         provider: the shop or pool it runs, if any.
-        hours_delivered: volunteer hours delivered last year.
     """
 
     def __init__(
@@ -63,7 +60,6 @@ class Initiative(mesa.Agent):
         settings: InitiativeTypeConfig,
         municipality: int,
         place: int,
-        initiator: Resident | None,
         members: np.ndarray,
     ) -> None:
         super().__init__(model)
@@ -71,7 +67,6 @@ class Initiative(mesa.Agent):
         self.settings = settings
         self.municipality = municipality
         self.place = place
-        self.initiator = initiator
         self.members = np.asarray(members, dtype=np.int64)
         self.phase = Phase.recruiting
         self.started_year = int(model.time)
@@ -81,7 +76,6 @@ class Initiative(mesa.Agent):
         self.understaffed_years = 0
         self.history: list[int] = [int(self.members.size)]
         self.provider: Provider | None = None
-        self.hours_delivered = 0.0
         self.route: list[int] = []
         self.dwellings: np.ndarray = np.empty(0, dtype=np.int64)
         self.necessity = 0.0  # the gap (0..1) that prompted the start

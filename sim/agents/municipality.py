@@ -18,8 +18,8 @@ class Municipality(mesa.Agent):
 
     Each year it collects income (its share of income tax and state transfers per resident,
     business tax from providers' profits and employers' jobs, fiscal equalisation), pays
-    mandatory spending per resident, infrastructure per dwelling in the stock (which does not
-    shrink when people leave, seed-notes M-H1) and the deficits of its own services, and pays
+    mandatory spending per resident, infrastructure per dwelling its networks serve (which do
+    not shrink when people leave, seed-notes M-H1) and the deficits of its own services, and pays
     interest on its debt. When debt per resident exceeds the limit, the debt rule forces it to
     close a voluntary service (the one with the largest deficit), one a year.
 
@@ -42,9 +42,14 @@ class Municipality(mesa.Agent):
         self.accounts: dict[str, float] = {}
 
     @property
+    def infrastructure_cost_eur(self) -> float:
+        """Yearly cost of the networks (roads, pipes) serving its dwellings."""
+        return self.cfg.infrastructure_per_dwelling_eur * self.dwellings
+
+    @property
     def residents(self) -> int:
         """People living at the municipality's places."""
-        return int(self.model.place_population()[self.places].sum())
+        return int(self.model.municipality_population()[self.index])
 
     @property
     def dwellings(self) -> int:
@@ -81,7 +86,6 @@ class Municipality(mesa.Agent):
         """
         cfg = self.cfg
         residents = self.residents
-        dwellings = self.dwellings
         income_tax = cfg.income_tax_per_resident_eur * residents
         business_tax = sum(
             cfg.business_tax_rate * max(p.profit_eur, 0.0)
@@ -97,7 +101,7 @@ class Municipality(mesa.Agent):
             * residents
             * (1.0 + cfg.mandatory_growth_per_year) ** year
         )
-        infrastructure = cfg.infrastructure_per_dwelling_eur * dwellings
+        infrastructure = self.infrastructure_cost_eur
         deficits = self.service_deficits(providers)
         interest = cfg.interest_rate * max(self.debt_eur, 0.0)
         base_transfers = cfg.transfers_per_resident_eur * residents
