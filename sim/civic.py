@@ -43,7 +43,6 @@ class CivicSystem:
         initiatives: every initiative ever started (Mesa agents), in order.
         change_agents: resident agent -> ChangeAgent, for residents with an idea.
         civic_score: civic life per municipality (0..1), the QoL component.
-        year_counts: started, launched, failed, institutionalised, declined this year.
     """
 
     def __init__(self, model: TownModel) -> None:
@@ -53,9 +52,6 @@ class CivicSystem:
         self.change_agents: dict[Any, ChangeAgent] = {}
         self.idea_weights = np.array(
             [getattr(self.cfg, k.name).idea_weight for k in KINDS], dtype=float
-        )
-        self.year_counts = dict.fromkeys(
-            ("started", "launched", "failed", "institutionalised", "declined"), 0
         )
         self.volunteer_hours = 0.0
         self.staff_load = 0.0
@@ -133,7 +129,6 @@ class CivicSystem:
 
     def year(self) -> None:
         """Ideas, gaps, starts, support, recruitment, phases, effects, civic life (in this order)."""
-        self.year_counts = dict.fromkeys(self.year_counts, 0)
         p = self.model.population.people
         rows = self.model.population.alive_rows
         newly = rows[~p.idea_drawn[rows] & (p.age[rows] >= 20)]
@@ -319,7 +314,7 @@ class CivicSystem:
             np.unique(np.array(members, dtype=np.int64)),
         )
         self.initiatives.append(initiative)
-        self.year_counts["started"] += 1
+        self.model.flows.initiatives["started"] += 1
         self._event(
             "started", initiative, "change agent" if initiator is not None else "municipality"
         )
@@ -574,7 +569,7 @@ class CivicSystem:
                     and initiative.understaffed_years == 0
                 ):
                     initiative.phase = Phase.institution
-                    self.year_counts["institutionalised"] += 1
+                    self.model.flows.initiatives["institutionalised"] += 1
                     self._event(
                         "institutionalised", initiative, f"{cfg.institution_years} years running"
                     )
@@ -586,7 +581,7 @@ class CivicSystem:
         initiative.phase = Phase.launched
         initiative.launched_year = int(model.time)
         self.launched_in[initiative.municipality].add(initiative.kind)
-        self.year_counts["launched"] += 1
+        self.model.flows.initiatives["launched"] += 1
         self._event("launched", initiative, "critical mass reached")
         services = model.services
         kind = initiative.kind
@@ -630,7 +625,7 @@ class CivicSystem:
         was_running = initiative.phase.running
         initiative.phase = phase
         initiative.ended_year = int(model.time)
-        self.year_counts[phase.value] += 1
+        self.model.flows.initiatives[phase.value] += 1
         self._event(phase.value, initiative, reason)
         if not was_running:
             return

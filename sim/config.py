@@ -1178,6 +1178,10 @@ class ServiceTypeConfig:
         doc="multiplies services.entrepreneurial_climate for this kind",
     )
 
+    def check(self, path: str) -> None:
+        """Need weights by age band (every kind, the shop and coop formats included)."""
+        _check_bands(self.need_by_age, f"{path}.need_by_age", sum_to_one=False)
+
 
 def _svc(**kwargs: Any) -> Any:
     return field(default_factory=lambda: ServiceTypeConfig(**kwargs))
@@ -2222,9 +2226,6 @@ class Config:
                     )
         for kind in ServiceType:
             settings = getattr(self.services, kind.name)
-            _check_bands(
-                settings.need_by_age, f"services.{kind.name}.need_by_age", sum_to_one=False
-            )
             if (
                 settings.operator is not Operator.municipal
                 and settings.break_even_population is None
@@ -2236,11 +2237,6 @@ class Config:
                     None,
                     "a number of users, or fixed_cost_eur",
                 )
-        _check_bands(
-            self.services.grocery_shop.need_by_age,
-            "services.grocery_shop.need_by_age",
-            sum_to_one=False,
-        )
         for year, share in self.services.online_share.items():
             if isinstance(year, bool) or not isinstance(year, int) or year < 0:
                 raise ConfigError(f"services.online_share[{year!r}]", year, "a simulated year >= 0")

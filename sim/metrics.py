@@ -67,6 +67,11 @@ class YearFlows:
     arrivals_blocked: int = 0
     dwellings_built: int = 0
     dwellings_demolished: int = 0
+    initiatives: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("started", "launched", "failed", "institutionalised", "declined"), 0
+        )
+    )  # initiative events this year, whichever phase caused them (Phase Null starts in the policy phase)
     # Exposures for checking the demography against its inputs (tests, calibration).
     exposure: np.ndarray = field(default_factory=lambda: np.zeros((2, data.MAX_AGE + 1)))
     deaths_by_age: np.ndarray = field(default_factory=lambda: np.zeros((2, data.MAX_AGE + 1)))
@@ -364,7 +369,7 @@ def online_share(model: TownModel) -> float:
 
 
 def _civic_count(key: str, model: TownModel) -> int:
-    return model.civic.year_counts[key]
+    return model.flows.initiatives[key]
 
 
 def initiatives_active(model: TownModel) -> int:

@@ -318,3 +318,11 @@ def test_too_few_dwellings_in_an_own_town_file_names_the_file(tmp_path):
     cfg = Config(town=load_town_file(path))
     err = _error(lambda: TownModel(cfg))
     assert err.field == "town.file[t.yaml].places[0].dwellings"
+
+
+@pytest.mark.parametrize("kind", ["grocery_shop", "grocery_coop", "gp"])
+def test_need_by_age_is_checked_for_every_kind_and_format(kind):
+    cfg = Config()
+    getattr(cfg.services, kind).need_by_age = {"0-17": -1.0, "18+": 1.0}
+    err = _error(lambda: validate(cfg))
+    assert f"services.{kind}.need_by_age" in str(err)

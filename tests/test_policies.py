@@ -276,3 +276,14 @@ def test_broadband_lever_brings_remote_workers():
             name="bb", broadband=BroadbandConfig(enabled=True, target_share=0.95, rollout_years=1)
         )
     ) > 1.5 * remote(None)
+
+
+def test_initiative_counts_include_the_starts_of_phase_null():
+    cfg = Config(town=tiny_region(), years=3, seed=0)
+    cfg.output.progress = False
+    cfg.policy = PolicyConfig(name="p0", phase_null=PhaseNullConfig(enabled=True))
+    result = run_simulation(cfg)
+    started = result.events[result.events.kind == "started"].groupby("year").size()
+    counted = result.metrics.set_index("year")["initiatives_started"].iloc[1:]
+    assert (counted == started.reindex(counted.index, fill_value=0)).all()
+    assert started.loc[1] >= 2  # both municipalities start a participation process in year 1
