@@ -64,7 +64,7 @@ def scenarios(shocks: list[str]) -> list[Scenario]:
 
 def build_config(town_arg: str, scenario: Scenario, seed: int, years: int, shock_year: int):
     """The Config of one run (plain dataclasses, no Hydra)."""
-    from sim.config import Config, ProviderConfig, ServiceType, ShockKind
+    from sim.config import Config, ProviderConfig, ServiceType
     from sim.town import builtin_town, builtin_towns, load_town_file
 
     town = builtin_town(town_arg) if town_arg in builtin_towns() else load_town_file(town_arg)
@@ -76,12 +76,27 @@ def build_config(town_arg: str, scenario: Scenario, seed: int, years: int, shock
     cfg.output.plots = False
     cfg.output.progress = False
     if scenario.shock != "none":
-        cfg.shock.kind = ShockKind[scenario.shock]
+        cfg.shock = shock_config(scenario.shock)
         cfg.shock.year = shock_year
-        cfg.shock.blocked_years = (
-            10 if scenario.shock == "gp_retires" else 5 if scenario.shock == "grocer_closes" else 0
-        )
     return cfg
+
+
+def shock_config(name: str):
+    """The shock as the command line's ``shock=<name>`` defines it (``configs/shock/<name>.yaml``).
+
+    One definition for the CLI and this experiment: only the year is set here (``--shock-year``).
+    """
+    from omegaconf import OmegaConf
+
+    from sim.config import ShockConfig
+    from sim.town import config_dir
+
+    path = config_dir() / "shock" / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (config_dir() / "shock").glob("*.yaml"))
+        raise SystemExit(f"resilience: unknown shock {name!r}; known: {', '.join(known)}")
+    merged = OmegaConf.merge(OmegaConf.structured(ShockConfig), OmegaConf.load(path))
+    return OmegaConf.to_object(merged)
 
 
 def _run_one(

@@ -171,3 +171,25 @@ def test_policy_comparison_experiment_end_to_end(tmp_path):
         "seeds"
     ].tolist() == [2]
     assert summary["cost_eur_per_year"].iloc[0] > 0
+
+
+def test_resilience_takes_each_shock_from_the_shock_config_group():
+    """One definition: the experiment's shocks are those of ``shock=<name>`` but for the year."""
+    import importlib.util
+
+    from test_cli import _compose
+
+    spec = importlib.util.spec_from_file_location(
+        "resilience", REPO / "experiments" / "resilience.py"
+    )
+    resilience = importlib.util.module_from_spec(spec)
+    sys.modules["resilience"] = resilience  # its dataclasses look their module up
+    spec.loader.exec_module(resilience)
+    for name in resilience.SHOCKS:
+        cli = _compose(f"shock={name}").shock
+        ours = resilience.build_config(
+            "very_peripheral", resilience.Scenario(name, name, "base"), 0, 20, cli.year + 1
+        ).shock
+        assert ours.year == cli.year + 1
+        ours.year = cli.year
+        assert ours == cli, name

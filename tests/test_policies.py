@@ -71,9 +71,7 @@ def test_a_lever_acts_from_its_start_year_and_costs_while_active():
         model.step()
         costs.append(model.policies.cost_eur)
     assert costs == [0, 0, 50_000, 50_000, 50_000, 50_000]
-    frame = model.recorder.frame() if hasattr(model.recorder, "frame") else None
-    if frame is not None:
-        assert frame["policy_cost_eur"].tolist()[1:] == costs
+    assert model.recorder.metrics()["policy_cost_eur"].tolist() == [0, *costs]  # year 0 first
     after = model.town.broadband[model.town.home_places]
     assert np.allclose(after, np.maximum(before, 0.9))  # rolled out over two years
 
