@@ -1,0 +1,129 @@
+"""Typed configuration: one dataclass per config group, each field with its source and range.
+
+Every parameter is declared with :func:`~sim.config.param.param`, which records in the field's
+metadata where the default comes from (a data table, a seed-notes section, or ``assumption``)
+and the allowed range. :func:`validate` walks the whole tree with full dotted paths, so an
+error names the field, the bad value and what is allowed. ``docs/ODD.md`` lists the same
+metadata (``python -m sim.config`` prints the table), and a test checks that no default lacks
+a source.
+
+Modules: ``vocabulary`` (enums and ConfigError), ``param`` (the field helper), one module per
+config group (``town``, ``demography``, ``work``, ``migration``, ``housing``, ``qol``,
+``social``, ``services``, ``municipality``, ``shock``, ``civic``, ``policy``, ``output``),
+``root`` (Config and validate) and ``table`` (the parameter table). This package re-exports
+the names the rest of the code imports.
+
+Nothing here imports Hydra: the CLI turns the composed Hydra config into these dataclasses,
+while tests, notebooks and sweeps build them directly.
+"""
+
+from __future__ import annotations
+
+from sim.config.bands import check_age_structure, check_bands
+from sim.config.civic import INITIATIVE_SOURCES, CivicConfig, InitiativeTypeConfig
+from sim.config.demography import DemographyConfig
+from sim.config.housing import HousingConfig
+from sim.config.migration import MigrationConfig
+from sim.config.municipality import MunicipalityConfig
+from sim.config.output import OutputConfig
+from sim.config.param import ASSUMPTION, param
+from sim.config.policy import (
+    LEVER_TYPES,
+    BroadbandConfig,
+    CitizenBusSupportConfig,
+    InfillFirstConfig,
+    LeverConfig,
+    PhaseNullConfig,
+    PolicyConfig,
+    R1InnovationConfig,
+    R2EntrepreneurshipConfig,
+    R3FinancingConfig,
+    R4ResourcesConfig,
+    R5LearningConfig,
+    R6CrossTownConfig,
+)
+from sim.config.qol import QolConfig
+from sim.config.root import Config, validate
+from sim.config.services import SERVICE_SOURCES, ServicesConfig, ServiceTypeConfig
+from sim.config.shock import ShockConfig
+from sim.config.social import SocialConfig
+from sim.config.table import (
+    ODD_TABLE_END,
+    ODD_TABLE_START,
+    markdown_table,
+    parameter_table,
+    write_odd_table,
+)
+from sim.config.town import GROCERY_FORMATS, EdgeConfig, PlaceConfig, ProviderConfig, TownConfig
+from sim.config.vocabulary import (
+    QOL_COMPONENT_NAMES,
+    SHOCK_TARGET,
+    ConfigError,
+    ConstructionRule,
+    InitiativeType,
+    LifeStage,
+    Operator,
+    PlaceKind,
+    Region,
+    ServiceType,
+    ShockKind,
+)
+from sim.config.work import WorkConfig
+
+__all__ = [
+    "ASSUMPTION",
+    "GROCERY_FORMATS",
+    "INITIATIVE_SOURCES",
+    "LEVER_TYPES",
+    "ODD_TABLE_END",
+    "ODD_TABLE_START",
+    "QOL_COMPONENT_NAMES",
+    "SERVICE_SOURCES",
+    "SHOCK_TARGET",
+    "BroadbandConfig",
+    "CitizenBusSupportConfig",
+    "CivicConfig",
+    "Config",
+    "ConfigError",
+    "ConstructionRule",
+    "DemographyConfig",
+    "EdgeConfig",
+    "HousingConfig",
+    "InfillFirstConfig",
+    "InitiativeType",
+    "InitiativeTypeConfig",
+    "LeverConfig",
+    "LifeStage",
+    "MigrationConfig",
+    "MunicipalityConfig",
+    "Operator",
+    "OutputConfig",
+    "PhaseNullConfig",
+    "PlaceConfig",
+    "PlaceKind",
+    "PolicyConfig",
+    "ProviderConfig",
+    "QolConfig",
+    "R1InnovationConfig",
+    "R2EntrepreneurshipConfig",
+    "R3FinancingConfig",
+    "R4ResourcesConfig",
+    "R5LearningConfig",
+    "R6CrossTownConfig",
+    "Region",
+    "ServiceType",
+    "ServiceTypeConfig",
+    "ServicesConfig",
+    "ShockConfig",
+    "ShockKind",
+    "SocialConfig",
+    "TownConfig",
+    "WorkConfig",
+    "check_age_structure",
+    "check_bands",
+    "markdown_table",
+    "param",
+    "parameter_table",
+    "validate",
+    "write_odd_table",
+]
