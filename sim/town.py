@@ -262,10 +262,25 @@ def builtin_town(name: str = "peripheral") -> TownConfig:
 
 
 def resolve_town(config: TownConfig) -> TownConfig:
-    """The town to simulate: ``config`` itself, or the contents of ``config.file`` if set."""
-    if config.file is None:
-        return config
-    return load_town_file(config.file)
+    """The town to simulate: ``config`` itself, the contents of ``config.file`` if set, or the
+    built-in town of ``config.name`` if nothing but the name is given (``TownConfig()``: the
+    built-in peripheral town, the same as Hydra's default ``town: peripheral``).
+
+    Raises:
+        ConfigError: the file or the built-in town does not exist or is invalid.
+    """
+    if config.file is not None:
+        return load_town_file(config.file)
+    if config.is_builtin_reference:
+        if config.name not in builtin_towns():
+            raise ConfigError(
+                "town.places",
+                [],
+                "a town needs at least one place",
+                f"A town with nothing but a name is the built-in town of that name, and {config.name!r} is none of {', '.join(builtin_towns())}.",
+            )
+        return builtin_town(config.name)
+    return config
 
 
 def load_town_file(path: str | Path) -> TownConfig:

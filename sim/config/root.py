@@ -34,7 +34,7 @@ class Config:
 
     years: int = param(30, min=1, max=500, source="config", unit="years")
     seed: int = param(0, min=0, source="config")
-    town: TownConfig = field(default_factory=lambda: default_town())
+    town: TownConfig = field(default_factory=TownConfig)
     demography: DemographyConfig = field(default_factory=DemographyConfig)
     work: WorkConfig = field(default_factory=WorkConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
@@ -78,14 +78,14 @@ class Config:
                 f"a year of the run, 1..{self.years}",
                 "Raise years or move the shock.",
             )
-        if self.town.file is None:
+        if self.town.is_resolved:
             self.check_town(self.town)
 
     def check_town(self, town: TownConfig) -> None:
         """Rules between the town and the policy and shock groups.
 
-        Checked with the config when it holds the town itself; for a town file, once the file
-        is loaded (sim.run.run_simulation).
+        Checked with the config when it holds the town itself; for a town file or a built-in
+        town given by name, once it is loaded (sim.run.run_simulation).
         """
         if self.policy.r6_cross_town_learning.enabled:
             municipalities = {
@@ -105,13 +105,6 @@ class Config:
                 raise ConfigError(
                     "shock.place", shock.place, f"a place of the town: {', '.join(names)}"
                 )
-
-
-def default_town() -> TownConfig:
-    """The built-in peripheral town (configs/town/peripheral.yaml)."""
-    from sim.town import builtin_town  # here, not at the top: sim.town imports this module
-
-    return builtin_town("peripheral")
 
 
 def validate(node: Any, path: str = "") -> None:

@@ -117,7 +117,12 @@ GROCERY_FORMATS = ("supermarket", "shop", "coop")
 
 @dataclass
 class TownConfig:
-    """The region network: a town's places and the destinations around it."""
+    """The region network: a town's places and the destinations around it.
+
+    A TownConfig that gives nothing but a name (no places, edges, providers, region or file)
+    stands for the built-in town of that name, so ``TownConfig()`` is the built-in peripheral
+    town; ``sim.town.resolve_town`` loads it (configs/town/<name>.yaml) before a run.
+    """
 
     name: str = param("peripheral", source="config")
     region: Region = param(
@@ -136,10 +141,26 @@ class TownConfig:
         doc="services, municipal services and employers at the start",
     )
 
+    @property
+    def is_builtin_reference(self) -> bool:
+        """Only a name is given: the built-in town of that name (see the class docstring)."""
+        return (
+            self.file is None
+            and not self.places
+            and not self.edges
+            and not self.providers
+            and self.region is Region.germany
+        )
+
+    @property
+    def is_resolved(self) -> bool:
+        """The places and edges are here (not in a file or a built-in town still to load)."""
+        return self.file is None and not self.is_builtin_reference
+
     def check(self, path: str) -> None:
         """Cross-field rules: unique names, a centre, destinations, known and connected edges."""
-        if self.file is not None:
-            return  # the file is checked when it is loaded (sim.town.load_town_file)
+        if not self.is_resolved:
+            return  # checked when the file or built-in town is loaded (sim.town.resolve_town)
         if not self.places:
             raise ConfigError(f"{path}.places", [], "a town needs at least one place")
         names: dict[str, int] = {}
