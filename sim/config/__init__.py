@@ -48,8 +48,10 @@ from sim.config.services import SERVICE_SOURCES, ServicesConfig, ServiceTypeConf
 from sim.config.shock import ShockConfig
 from sim.config.social import SocialConfig
 from sim.config.table import (
+    CSV_COLUMNS,
     ODD_TABLE_END,
     ODD_TABLE_START,
+    csv_table,
     markdown_table,
     parameter_table,
     write_odd_table,
@@ -72,6 +74,7 @@ from sim.config.work import WorkConfig
 
 __all__ = [
     "ASSUMPTION",
+    "CSV_COLUMNS",
     "GROCERY_FORMATS",
     "INITIATIVE_SOURCES",
     "LEVER_TYPES",
@@ -121,6 +124,7 @@ __all__ = [
     "WorkConfig",
     "check_age_structure",
     "check_bands",
+    "csv_table",
     "markdown_table",
     "param",
     "parameter_table",

@@ -11,7 +11,13 @@ from sim.config.param import param
 class OutputConfig:
     """What a run writes besides the tables."""
 
-    plots: bool = param(True, source="config", doc="write population.png")
+    plots: bool = param(
+        True, unit="", role="structural", source="config", doc="write population.png"
+    )
     progress: bool = param(
-        True, source="config", doc="show a progress bar when a run takes more than a second"
+        True,
+        unit="",
+        role="structural",
+        source="config",
+        doc="show a progress bar when a run takes more than a second",
     )

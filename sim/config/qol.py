@@ -79,6 +79,8 @@ class QolConfig:
 
     weights: dict[str, dict[str, float]] = param(
         default_factory=_default_qol_weights,
+        unit="",
+        role="uncertainty",
         source="assumption (seed-notes §3.1 needs by life stage)",
         doc="stage -> component -> weight",
     )
@@ -86,6 +88,7 @@ class QolConfig:
         40.0,
         min=0.0,
         exclusive_min=True,
+        role="uncertainty",
         source=ASSUMPTION,
         unit="min",
         doc="score exp(-minutes / scale)",
@@ -94,26 +97,33 @@ class QolConfig:
         30.0,
         min=0.0,
         exclusive_min=True,
+        role="uncertainty",
         source="assumption (Thünen treats 15 min as acceptable for basic services)",
         unit="min",
     )
     metropolis_scale_minutes: float = param(
-        60.0, min=0.0, exclusive_min=True, source=ASSUMPTION, unit="min"
+        60.0, min=0.0, exclusive_min=True, role="uncertainty", source=ASSUMPTION, unit="min"
     )
     no_car_internal_factor: float = param(
         2.0,
         min=1.0,
+        unit="",
+        role="uncertainty",
         source="assumption (short trips within a place on foot or by bike)",
         doc="without a car, a trip within a place takes this many times the car minutes",
     )
     walking_factor: float = param(
         6.6,
         min=1.0,
+        unit="",
+        role="data",
         source="Thünen: average car speed 33 km/h; walking 5 km/h (assumption)",
         doc="walking minutes = car minutes x factor",
     )
     service_weights: dict[str, dict[str, float]] = param(
         default_factory=lambda: _default_service_weights(),
+        unit="",
+        role="uncertainty",
         source="assumption (seed-notes §3.1 needs by life stage)",
         doc="stage -> kind of service -> weight inside the local_services component",
     )
@@ -121,17 +131,23 @@ class QolConfig:
         15.0,
         min=0.0,
         exclusive_min=True,
+        role="data",
         source="Thünen: 15 minutes is the acceptable maximum travel time to basic services (shared data README)",
         unit="min",
         doc="access score exp(-minutes / scale)",
     )
     alternative_service_minutes: float = param(
-        5.0, min=0.0, source="assumption (in a city, basic services are close)", unit="min"
+        5.0,
+        min=0.0,
+        role="uncertainty",
+        source="assumption (in a city, basic services are close)",
+        unit="min",
     )
     bus_service_hours: float = param(
         16.0,
         min=1.0,
         max=24.0,
+        role="uncertainty",
         source=ASSUMPTION,
         unit="h/day",
         doc="waiting time = half the headway over these hours",
@@ -139,6 +155,7 @@ class QolConfig:
     bus_max_wait_minutes: float = param(
         15.0,
         min=0.0,
+        role="uncertainty",
         source="assumption (with sparse timetables people time their trips to the timetable; the inconvenience counts at most a quarter hour)",
         unit="min",
     )
@@ -146,6 +163,8 @@ class QolConfig:
         0.8,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="dwelling condition a mover expects at a destination",
     )

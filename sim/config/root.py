@@ -32,8 +32,8 @@ from sim.config.work import WorkConfig
 class Config:
     """A whole run: the town, the years, the seed and every submodel's parameters."""
 
-    years: int = param(30, min=1, max=500, source="config", unit="years")
-    seed: int = param(0, min=0, source="config")
+    years: int = param(30, min=1, max=500, role="structural", source="config", unit="years")
+    seed: int = param(0, min=0, unit="", role="structural", source="config")
     town: TownConfig = field(default_factory=TownConfig)
     demography: DemographyConfig = field(default_factory=DemographyConfig)
     work: WorkConfig = field(default_factory=WorkConfig)

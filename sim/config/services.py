@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config.bands import check_bands
-from sim.config.param import ASSUMPTION, param
+from sim.config.param import ASSUMPTION, Sourced, param, sourced
 from sim.config.vocabulary import ConfigError, Operator, ServiceType
 
 
@@ -16,21 +16,30 @@ from sim.config.vocabulary import ConfigError, Operator, ServiceType
 class ServiceTypeConfig:
     """Economics and needs of one kind of provider (sources per kind in SERVICE_SOURCES)."""
 
-    operator: Operator = param(Operator.private, source="config")
+    operator: Operator = param(Operator.private, unit="", role="structural", source="config")
     spend_per_person_eur: float = param(
         0.0,
         min=0,
         unit="EUR/yr",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="yearly revenue per user at need 1 (users: residents weighted by need_by_age)",
     )
     variable_cost_share: float = param(
-        0.5, min=0, max=1, source=ASSUMPTION, doc="costs that scale with revenue"
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="costs that scale with revenue",
     )
     break_even_population: float | None = param(
         None,
         min=0.0,
         exclusive_min=True,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="users at which a provider breaks even; sets the fixed cost unless fixed_cost_eur is given",
     )
@@ -38,23 +47,35 @@ class ServiceTypeConfig:
         None,
         min=0,
         unit="EUR/yr",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="fixed yearly cost (None: (1 - variable share) x spend x break-even users)",
     )
     cost_per_user_eur: float = param(
-        0.0, min=0, unit="EUR/yr", source=ASSUMPTION, doc="municipal services: cost per user"
+        0.0,
+        min=0,
+        unit="EUR/yr",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="municipal services: cost per user",
     )
     need_by_age: dict[str, float] = param(
         default_factory=lambda: {"0+": 1.0},
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="relative need by age band; normalised so that the German average person has need 1",
     )
-    staff_fixed: float = param(1.0, min=0, unit="jobs", source=ASSUMPTION)
-    staff_per_1000_users: float = param(0.0, min=0, unit="jobs", source=ASSUMPTION)
+    staff_fixed: float = param(1.0, min=0, unit="jobs", role="uncertainty", source=ASSUMPTION)
+    staff_per_1000_users: float = param(
+        0.0, min=0, unit="jobs", role="uncertainty", source=ASSUMPTION
+    )
     online_exposure: float = param(
         0.0,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="share of spending that online trade can take (times services.online_share)",
     )
@@ -62,16 +83,24 @@ class ServiceTypeConfig:
         0.0,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="share spent in the regional centre by people living right next to it (decays with minutes)",
     )
     anchor: ServiceType | None = param(
-        None, source=ASSUMPTION, doc="a kind of provider this one depends on at its place"
+        None,
+        unit="",
+        role="structural",
+        source=ASSUMPTION,
+        doc="a kind of provider this one depends on at its place",
     )
     anchor_share: float = param(
         0.0,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="share of revenue lost while no anchor is open at the place",
     )
@@ -79,6 +108,8 @@ class ServiceTypeConfig:
         0.5,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="private: chance to find a successor at zero margin in an average town",
     )
@@ -86,28 +117,47 @@ class ServiceTypeConfig:
         3,
         min=1,
         max=50,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="years of losses (or below min_users) before closing",
     )
     min_users: float = param(
-        0.0, min=0, source=ASSUMPTION, doc="municipal: users below which it closes after loss_years"
+        0.0,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="municipal: users below which it closes after loss_years",
     )
     legal_min_population: int = param(
         0,
         min=0,
+        unit="",
+        role="structural",
         source=ASSUMPTION,
         doc="kept (and reopened) while the town has more residents than this",
     )
     voluntary: bool = param(
-        False, source=ASSUMPTION, doc="municipal: cut first when the debt rule forces cuts"
+        False,
+        unit="",
+        role="structural",
+        source=ASSUMPTION,
+        doc="municipal: cut first when the debt rule forces cuts",
     )
     serves_residents: bool = param(
-        True, source="config", doc="counts for access, travel minutes and quality of life"
+        True,
+        unit="",
+        role="structural",
+        source="config",
+        doc="counts for access, travel minutes and quality of life",
     )
     hinterland_share: float = param(
         0.0,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="share of the hinterland's need that comes to providers in town",
     )
@@ -115,6 +165,8 @@ class ServiceTypeConfig:
         1.0,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="multiplies services.entrepreneurial_climate for this kind",
     )
@@ -128,62 +180,135 @@ def _svc(**kwargs: Any) -> Any:
     return field(default_factory=lambda: ServiceTypeConfig(**kwargs))
 
 
-SERVICE_SOURCES: dict[str, dict[str, str]] = {
+SERVICE_SOURCES: dict[str, dict[str, Sourced]] = {
     "grocery": {
-        "spend_per_person_eur": "assumption (order of food-retail spending per head in Germany)",
-        "variable_cost_share": "assumption (gross margin about a quarter)",
-        "break_even_population": "BVL; Handelsverband Bayern: a supermarket needs at least about 5,000 people in its catchment (shared data README)",
-        "online_exposure": "assumption; online food retail is still minor outside cities (seed-notes Q65)",
-        "leakage_max": "assumption (shopping in the regional centre, seed-notes §2.6)",
+        "spend_per_person_eur": sourced(
+            "assumption (order of food-retail spending per head in Germany)", role="uncertainty"
+        ),
+        "variable_cost_share": sourced(
+            "assumption (gross margin about a quarter)", role="uncertainty"
+        ),
+        "break_even_population": sourced(
+            "BVL; Handelsverband Bayern: a supermarket needs at least about 5,000 people in its catchment (shared data README)",
+            role="data",
+        ),
+        "online_exposure": sourced(
+            "assumption; online food retail is still minor outside cities (seed-notes Q65)",
+            role="uncertainty",
+        ),
+        "leakage_max": sourced(
+            "assumption (shopping in the regional centre, seed-notes §2.6)", role="uncertainty"
+        ),
     },
     "grocery_coop": {
-        "break_even_population": "Dorfladen rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020); volunteers and members' loyalty halve the shop's threshold (assumption)",
-        "entry_rate": "opened only by a cooperative-shop initiative",
+        "break_even_population": sourced(
+            "Dorfladen rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020); volunteers and members' loyalty halve the shop's threshold (assumption)",
+            role="uncertainty",
+        ),
+        "entry_rate": sourced("opened only by a cooperative-shop initiative", role="structural"),
     },
     "grocery_shop": {
-        "spend_per_person_eur": "assumption (top-up shopping near home)",
-        "break_even_population": "assumption from the village-shop rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020, shared data README)",
-        "succession_base": "assumption (owners of small shops rarely find successors)",
+        "spend_per_person_eur": sourced(
+            "assumption (top-up shopping near home)", role="uncertainty"
+        ),
+        "break_even_population": sourced(
+            "assumption from the village-shop rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020, shared data README)",
+            role="uncertainty",
+        ),
+        "succession_base": sourced(
+            "assumption (owners of small shops rarely find successors)", role="uncertainty"
+        ),
     },
     "gp": {
-        "spend_per_person_eur": "assumption (statutory GP fees per patient and year)",
-        "break_even_population": "KBV planning ratio: about one GP per 1,600 inhabitants (shared data README)",
-        "succession_base": "assumption (rural GP succession is hard; 40.8 % of GPs are 60 or older, KBV 2024)",
-        "entry_rate": "assumption (few young GPs settle in rural areas; admission follows KBV planning)",
-        "need_by_age": "assumption (GP contacts rise with age)",
+        "spend_per_person_eur": sourced(
+            "assumption (statutory GP fees per patient and year)", role="uncertainty"
+        ),
+        "break_even_population": sourced(
+            "KBV planning ratio: about one GP per 1,600 inhabitants (shared data README)",
+            role="data",
+        ),
+        "succession_base": sourced(
+            "assumption (rural GP succession is hard; 40.8 % of GPs are 60 or older, KBV 2024)",
+            role="uncertainty",
+        ),
+        "entry_rate": sourced(
+            "assumption (few young GPs settle in rural areas; admission follows KBV planning)",
+            role="uncertainty",
+        ),
+        "need_by_age": sourced("assumption (GP contacts rise with age)", role="uncertainty"),
     },
     "pharmacy": {
-        "break_even_population": "Thünen-Institut 2013 / DAZ 2023: about 3,800 potential customers per pharmacy",
-        "anchor_share": "assumption (prescriptions from GPs at the same place)",
-        "online_exposure": "assumption (mail-order pharmacies)",
-        "need_by_age": "assumption (medication use rises with age)",
+        "break_even_population": sourced(
+            "Thünen-Institut 2013 / DAZ 2023: about 3,800 potential customers per pharmacy",
+            role="data",
+        ),
+        "anchor_share": sourced(
+            "assumption (prescriptions from GPs at the same place)", role="uncertainty"
+        ),
+        "online_exposure": sourced("assumption (mail-order pharmacies)", role="uncertainty"),
+        "need_by_age": sourced("assumption (medication use rises with age)", role="uncertainty"),
     },
     "bank": {
-        "online_exposure": "assumption (online banking replaces branch visits, seed-notes §2.6)"
+        "online_exposure": sourced(
+            "assumption (online banking replaces branch visits, seed-notes §2.6)",
+            role="uncertainty",
+        )
     },
     "post": {
-        "legal_min_population": "Post-Universaldienstleistungsverordnung: a post outlet in every municipality over 2,000 inhabitants (shared data README)",
-        "entry_rate": "outlets exist by the legal requirement, not by market entry",
+        "legal_min_population": sourced(
+            "Post-Universaldienstleistungsverordnung: a post outlet in every municipality over 2,000 inhabitants (shared data README)",
+            role="data",
+        ),
+        "entry_rate": sourced(
+            "outlets exist by the legal requirement, not by market entry", role="structural"
+        ),
     },
     "primary_school": {
-        "min_users": "Kultusministerien: minimum class sizes 13–20 by Land; 4 grades x 13 (shared data README)",
-        "need_by_age": "issue #3: school for 6–10-year-olds",
+        "min_users": sourced(
+            "Kultusministerien: minimum class sizes 13–20 by Land; 4 grades x 13 (shared data README)",
+            role="data",
+        ),
+        "need_by_age": sourced("issue #3: school for 6–10-year-olds", role="structural"),
     },
     "kindergarten": {
-        "need_by_age": "assumption (about a third of 1–2-year-olds and nine in ten 3–5-year-olds in day care, Destatis; ext)",
-        "legal_min_population": "assumption (legal entitlement to a day-care place from age 1: kept while the town has residents)",
+        "need_by_age": sourced(
+            "assumption (about a third of 1–2-year-olds and nine in ten 3–5-year-olds in day care, Destatis; ext)",
+            role="uncertainty",
+        ),
+        "legal_min_population": sourced(
+            "assumption (legal entitlement to a day-care place from age 1: kept while the town has residents)",
+            role="structural",
+        ),
     },
     "pool": {
-        "spend_per_person_eur": "sector reports: ticket revenue covers under a third of a pool's running costs (shared data README); calibrated to about 30 %",
-        "voluntary": "a voluntary municipal task, cut first under budget pressure (seed-notes §2.2, Nörten-Hardenberg)",
+        "spend_per_person_eur": sourced(
+            "sector reports: ticket revenue covers under a third of a pool's running costs (shared data README); calibrated to about 30 %",
+            role="data",
+        ),
+        "voluntary": sourced(
+            "a voluntary municipal task, cut first under budget pressure (seed-notes §2.2, Nörten-Hardenberg)",
+            role="structural",
+        ),
     },
     "bus_line": {
-        "min_users": "assumption; seed-notes M-V1: below a demand threshold line-based buses are no longer financed",
-        "voluntary": "seed-notes V-C2: lines are cut when they cannot be financed",
+        "min_users": sourced(
+            "assumption; seed-notes M-V1: below a demand threshold line-based buses are no longer financed",
+            role="uncertainty",
+        ),
+        "voluntary": sourced(
+            "seed-notes V-C2: lines are cut when they cannot be financed", role="structural"
+        ),
     },
-    "crafts": {"succession_base": "assumption (succession is a known problem of craft firms)"},
+    "crafts": {
+        "succession_base": sourced(
+            "assumption (succession is a known problem of craft firms)", role="uncertainty"
+        )
+    },
     "manufacturer": {
-        "staff_fixed": "assumption (a 'hidden champion' with a few hundred jobs, seed-notes Q11)"
+        "staff_fixed": sourced(
+            "assumption (a 'hidden champion' with a few hundred jobs, seed-notes Q11)",
+            role="uncertainty",
+        )
     },
 }
 """Where each kind's non-default values come from (used by the ODD parameter table)."""
@@ -359,6 +484,8 @@ class ServicesConfig:
     )
     online_share: dict[int, float] = param(
         default_factory=lambda: {0: 0.13, 30: 0.25},
+        unit="",
+        role="uncertainty",
         source="assumption; seed-notes Q59–Q61 (online trade grew 40-fold 1999–2016, 25 % plausible for 2020)",
         doc="exogenous online share by simulated year, linear in between",
     )
@@ -366,6 +493,7 @@ class ServicesConfig:
         20.0,
         min=0.0,
         exclusive_min=True,
+        role="uncertainty",
         source=ASSUMPTION,
         unit="min",
         doc="leakage x exp(-minutes to the regional centre / scale)",
@@ -374,32 +502,54 @@ class ServicesConfig:
         0.3,
         min=0,
         max=1,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="yearly chance that a viable gap (best place per kind) is taken by an entrant",
     )
     entry_margin: float = param(
-        0.05, min=-1, max=1, source=ASSUMPTION, doc="profit margin an entrant expects at least"
+        0.05,
+        min=-1,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="profit margin an entrant expects at least",
     )
-    retirement_hazard_60_64: float = param(0.10, min=0, max=1, source=ASSUMPTION, unit="1/yr")
-    retirement_hazard_65_69: float = param(0.30, min=0, max=1, source=ASSUMPTION, unit="1/yr")
-    retirement_hazard_70_plus: float = param(0.50, min=0, max=1, source=ASSUMPTION, unit="1/yr")
+    retirement_hazard_60_64: float = param(
+        0.10, min=0, max=1, role="uncertainty", source=ASSUMPTION, unit="1/yr"
+    )
+    retirement_hazard_65_69: float = param(
+        0.30, min=0, max=1, role="uncertainty", source=ASSUMPTION, unit="1/yr"
+    )
+    retirement_hazard_70_plus: float = param(
+        0.50, min=0, max=1, role="uncertainty", source=ASSUMPTION, unit="1/yr"
+    )
     successor_margin_effect: float = param(
         4.0,
         min=0,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="logit(successor) = logit(base) + e x margin + a x attractiveness",
     )
-    successor_attractiveness_effect: float = param(5.0, min=0, source=ASSUMPTION)
+    successor_attractiveness_effect: float = param(
+        5.0, min=0, unit="", role="uncertainty", source=ASSUMPTION
+    )
     gp_share_60_plus: float = param(
         0.408,
         min=0,
         max=1,
+        unit="",
+        role="data",
         source="Destatis/BÄK 2024: 40.8 % of GPs are 60 or older (shared data README)",
         doc="initial owner ages of GP practices",
     )
     manufacturer_labour_ratio: float = param(
         12.0,
         min=0,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="working-age residents (25–64) the town needs per manufacturing job; below it for loss_years the employer leaves",
     )

@@ -15,16 +15,27 @@ class SocialConfig:
         4,
         min=0,
         max=50,
+        role="uncertainty",
         source="assumption (seed-notes Q75: above 3,000–4,000 people not everyone knows everyone)",
         unit="ties per resident",
     )
-    cross_place_ties: int = param(1, min=0, max=50, source=ASSUMPTION, unit="ties per resident")
+    cross_place_ties: int = param(
+        1, min=0, max=50, role="uncertainty", source=ASSUMPTION, unit="ties per resident"
+    )
     engagement_mean: float = param(
         0.40,
         min=0,
         max=1,
+        unit="",
+        role="data",
         source="Freiwilligensurvey 2019: 39.7 % of people 14+ volunteer (shared data README)",
     )
     engagement_concentration: float = param(
-        4.0, min=0.0, exclusive_min=True, source=ASSUMPTION, doc="Beta(a, b) with a + b = this"
+        4.0,
+        min=0.0,
+        exclusive_min=True,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="Beta(a, b) with a + b = this",
     )

@@ -13,21 +13,31 @@ from sim.config.vocabulary import ConfigError, PlaceKind, Region, ServiceType
 class PlaceConfig:
     """One node of the region network."""
 
-    name: str = param("", source="config", doc="unique name of the place")
+    name: str = param(
+        "", unit="", role="structural", source="config", doc="unique name of the place"
+    )
     kind: PlaceKind = param(
         PlaceKind.district,
+        unit="",
+        role="structural",
         source="config",
         doc="centre, district, village, regional_centre or metropolis",
     )
     residents: int = param(
-        0, min=0, source="config", unit="persons", doc="initial residents (0 for destinations)"
+        0,
+        min=0,
+        role="structural",
+        source="config",
+        unit="persons",
+        doc="initial residents (0 for destinations)",
     )
     dwellings: int = param(
-        0, min=0, source="config", unit="dwellings", doc="initial dwelling stock"
+        0, min=0, role="structural", source="config", unit="dwellings", doc="initial dwelling stock"
     )
     jobs: int = param(
         0,
         min=0,
+        role="structural",
         source="config",
         unit="jobs",
         doc="jobs located here (residents of the town, commuters from it)",
@@ -36,17 +46,22 @@ class PlaceConfig:
         0.5,
         min=0.0,
         max=1.0,
+        unit="",
+        role="data",
         source="seed-notes Q37 (2014: 20.5 % rural, 82.3 % urban households > 50 Mbit/s)",
         doc="share of dwellings with fast broadband",
     )
     municipality: str = param(
         "",
+        unit="",
+        role="structural",
         source="config",
         doc="the municipality the place belongs to (regions of several towns); empty: the town itself",
     )
     hinterland: int = param(
         0,
         min=0,
+        role="structural",
         source="config",
         unit="persons",
         doc="people of surrounding villages outside the town who use services here (seed-notes M-X8)",
@@ -55,23 +70,30 @@ class PlaceConfig:
         1.0,
         min=0.0,
         exclusive_min=True,
+        unit="",
+        role="uncertainty",
         source=ASSUMPTION,
         doc="housing price level, 1 = national average",
     )
     university: bool = param(
         False,
+        unit="",
+        role="structural",
         source="config",
         doc="a university or Hochschule is here (education migration goes to the nearest one)",
     )
     internal_minutes: float = param(
         5.0,
         min=0.0,
+        role="uncertainty",
         source=ASSUMPTION,
         unit="min",
         doc="typical trip within the place (the metropolis: trip to work or study across the city)",
     )
     age_structure: dict[str, float] | None = param(
         None,
+        unit="",
+        role="structural",
         source="config",
         doc="optional shares by age band, e.g. {'0-17': 0.16, ..., '65+': 0.24}; default: Destatis 2020 profile",
     )
@@ -81,34 +103,66 @@ class PlaceConfig:
 class EdgeConfig:
     """A road link between two places, optionally served by a bus line."""
 
-    between: list[str] = param(default_factory=list, source="config", doc="the two place names")
-    car_minutes: float = param(10.0, min=0.0, exclusive_min=True, source="config", unit="min")
+    between: list[str] = param(
+        default_factory=list, unit="", role="structural", source="config", doc="the two place names"
+    )
+    car_minutes: float = param(
+        10.0, min=0.0, exclusive_min=True, role="structural", source="config", unit="min"
+    )
     bus_minutes: float | None = param(
         None,
         min=0.0,
         exclusive_min=True,
+        role="structural",
         source="config",
         unit="min",
         doc="in-vehicle minutes if a bus line runs here",
     )
-    bus_departures_per_day: int = param(0, min=0, max=200, source="config", unit="1/day")
+    bus_departures_per_day: int = param(
+        0, min=0, max=200, role="structural", source="config", unit="1/day"
+    )
 
 
 @dataclass
 class ProviderConfig:
     """Providers of one kind at one place (services, municipal services, employers)."""
 
-    type: ServiceType = param(ServiceType.grocery, source="config", doc="kind of provider")
-    place: str = param("", source="config", doc="name of a place where people live")
-    count: int = param(1, min=1, max=100, source="config", doc="how many such providers")
-    format: str = param("", source="config", doc="groceries only: supermarket (default) or shop")
+    type: ServiceType = param(
+        ServiceType.grocery, unit="", role="structural", source="config", doc="kind of provider"
+    )
+    place: str = param(
+        "", unit="", role="structural", source="config", doc="name of a place where people live"
+    )
+    count: int = param(
+        1,
+        min=1,
+        max=100,
+        unit="",
+        role="structural",
+        source="config",
+        doc="how many such providers",
+    )
+    format: str = param(
+        "",
+        unit="",
+        role="structural",
+        source="config",
+        doc="groceries only: supermarket (default) or shop",
+    )
     route: list[str] = param(
         default_factory=list,
+        unit="",
+        role="structural",
         source="config",
         doc="bus lines only: the places the line serves, in order; each consecutive pair must be an edge with bus minutes",
     )
     staff: int | None = param(
-        None, min=0, source="config", doc="employers: jobs (default from the type)"
+        None,
+        min=0,
+        unit="",
+        role="structural",
+        source="config",
+        doc="employers: jobs (default from the type)",
     )
 
 
@@ -124,19 +178,31 @@ class TownConfig:
     town; ``sim.town.resolve_town`` loads it (configs/town/<name>.yaml) before a run.
     """
 
-    name: str = param("peripheral", source="config")
+    name: str = param("peripheral", unit="", role="structural", source="config")
     region: Region = param(
         Region.germany,
+        unit="",
+        role="data",
         source="Destatis life table / age structure columns",
         doc="germany, west or east",
     )
     file: str | None = param(
-        None, source="config", doc="path to a planner's own-town YAML; replaces places and edges"
+        None,
+        unit="",
+        role="structural",
+        source="config",
+        doc="path to a planner's own-town YAML; replaces places and edges",
     )
-    places: list[PlaceConfig] = param(default_factory=list, source="config")
-    edges: list[EdgeConfig] = param(default_factory=list, source="config")
+    places: list[PlaceConfig] = param(
+        default_factory=list, unit="", role="structural", source="config"
+    )
+    edges: list[EdgeConfig] = param(
+        default_factory=list, unit="", role="structural", source="config"
+    )
     providers: list[ProviderConfig] = param(
         default_factory=list,
+        unit="",
+        role="structural",
         source="config",
         doc="services, municipal services and employers at the start",
     )
