@@ -44,7 +44,8 @@ from sim.config.policy import (
 )
 from sim.config.qol import QolConfig
 from sim.config.root import Config, validate
-from sim.config.services import SERVICE_SOURCES, ServicesConfig, ServiceTypeConfig
+from sim.config.service_kind import ServiceTypeConfig
+from sim.config.services import SERVICE_SOURCES, ServicesConfig
 from sim.config.shock import ShockConfig
 from sim.config.social import SocialConfig
 from sim.config.table import (

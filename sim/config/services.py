@@ -4,181 +4,11 @@ defaults of every kind of provider and where they come from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from sim.config.bands import check_bands
 from sim.config.param import ASSUMPTION, Sourced, param, sourced
+from sim.config.service_kind import ServiceTypeConfig, svc
 from sim.config.vocabulary import ConfigError, Operator, ServiceType
-
-
-@dataclass
-class ServiceTypeConfig:
-    """Economics and needs of one kind of provider (sources per kind in SERVICE_SOURCES)."""
-
-    operator: Operator = param(Operator.private, unit="", role="structural", source="config")
-    spend_per_person_eur: float = param(
-        0.0,
-        min=0,
-        unit="EUR/yr",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="yearly revenue per user at need 1 (users: residents weighted by need_by_age)",
-    )
-    variable_cost_share: float = param(
-        0.5,
-        min=0,
-        max=1,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="costs that scale with revenue",
-    )
-    break_even_population: float | None = param(
-        None,
-        min=0.0,
-        exclusive_min=True,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="users at which a provider breaks even; sets the fixed cost unless fixed_cost_eur is given",
-    )
-    fixed_cost_eur: float | None = param(
-        None,
-        min=0,
-        unit="EUR/yr",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="fixed yearly cost (None: (1 - variable share) x spend x break-even users)",
-    )
-    cost_per_user_eur: float = param(
-        0.0,
-        min=0,
-        unit="EUR/yr",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="municipal services: cost per user",
-    )
-    need_by_age: dict[str, float] = param(
-        default_factory=lambda: {"0+": 1.0},
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="relative need by age band; normalised so that the German average person has need 1",
-    )
-    staff_fixed: float = param(1.0, min=0, unit="jobs", role="uncertainty", source=ASSUMPTION)
-    staff_per_1000_users: float = param(
-        0.0, min=0, unit="jobs", role="uncertainty", source=ASSUMPTION
-    )
-    online_exposure: float = param(
-        0.0,
-        min=0,
-        max=1,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="share of spending that online trade can take (times services.online_share)",
-    )
-    leakage_max: float = param(
-        0.0,
-        min=0,
-        max=1,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="share spent in the regional centre by people living right next to it (decays with minutes)",
-    )
-    anchor: ServiceType | None = param(
-        None,
-        unit="",
-        role="structural",
-        source=ASSUMPTION,
-        doc="a kind of provider this one depends on at its place",
-    )
-    anchor_share: float = param(
-        0.0,
-        min=0,
-        max=1,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="share of revenue lost while no anchor is open at the place",
-    )
-    succession_base: float = param(
-        0.5,
-        min=0,
-        max=1,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="private: chance to find a successor at zero margin in an average town",
-    )
-    loss_years: int = param(
-        3,
-        min=1,
-        max=50,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="years of losses (or below min_users) before closing",
-    )
-    min_users: float = param(
-        0.0,
-        min=0,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="municipal: users below which it closes after loss_years",
-    )
-    legal_min_population: int = param(
-        0,
-        min=0,
-        unit="",
-        role="structural",
-        source=ASSUMPTION,
-        doc="kept (and reopened) while the town has more residents than this",
-    )
-    voluntary: bool = param(
-        False,
-        unit="",
-        role="structural",
-        source=ASSUMPTION,
-        doc="municipal: cut first when the debt rule forces cuts",
-    )
-    serves_residents: bool = param(
-        True,
-        unit="",
-        role="structural",
-        source="config",
-        doc="counts for access, travel minutes and quality of life",
-    )
-    hinterland_share: float = param(
-        0.0,
-        min=0,
-        max=1,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="share of the hinterland's need that comes to providers in town",
-    )
-    entry_rate: float = param(
-        1.0,
-        min=0,
-        max=1,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="multiplies services.entrepreneurial_climate for this kind",
-    )
-
-    def check(self, path: str) -> None:
-        """Need weights by age band (every kind, the shop and coop formats included)."""
-        check_bands(self.need_by_age, f"{path}.need_by_age", sum_to_one=False)
-
-
-def _svc(**kwargs: Any) -> Any:
-    return field(default_factory=lambda: ServiceTypeConfig(**kwargs))
-
 
 SERVICE_SOURCES: dict[str, dict[str, Sourced]] = {
     "grocery": {
@@ -320,7 +150,7 @@ _AGE_RETAIL = {"0-17": 0.6, "18+": 1.0}
 class ServicesConfig:
     """Providers' economics, demand, entry and succession (sim/services.py)."""
 
-    grocery: ServiceTypeConfig = _svc(
+    grocery: ServiceTypeConfig = svc(
         operator=Operator.corporate,
         spend_per_person_eur=2300.0,
         variable_cost_share=0.75,
@@ -333,7 +163,7 @@ class ServicesConfig:
         loss_years=2,
         hinterland_share=0.5,
     )
-    grocery_shop: ServiceTypeConfig = _svc(
+    grocery_shop: ServiceTypeConfig = svc(
         operator=Operator.private,
         spend_per_person_eur=900.0,
         variable_cost_share=0.75,
@@ -344,7 +174,7 @@ class ServicesConfig:
         leakage_max=0.35,
         succession_base=0.3,
     )
-    grocery_coop: ServiceTypeConfig = _svc(
+    grocery_coop: ServiceTypeConfig = svc(
         operator=Operator.corporate,
         spend_per_person_eur=900.0,
         variable_cost_share=0.75,
@@ -356,7 +186,7 @@ class ServicesConfig:
         loss_years=3,
         entry_rate=0.0,
     )
-    bakery: ServiceTypeConfig = _svc(
+    bakery: ServiceTypeConfig = svc(
         operator=Operator.private,
         spend_per_person_eur=220.0,
         variable_cost_share=0.55,
@@ -367,7 +197,7 @@ class ServicesConfig:
         succession_base=0.4,
         hinterland_share=0.2,
     )
-    gp: ServiceTypeConfig = _svc(
+    gp: ServiceTypeConfig = svc(
         operator=Operator.private,
         spend_per_person_eur=250.0,
         variable_cost_share=0.2,
@@ -380,7 +210,7 @@ class ServicesConfig:
         hinterland_share=0.5,
         entry_rate=0.2,
     )
-    pharmacy: ServiceTypeConfig = _svc(
+    pharmacy: ServiceTypeConfig = svc(
         operator=Operator.private,
         spend_per_person_eur=780.0,
         variable_cost_share=0.75,
@@ -396,7 +226,7 @@ class ServicesConfig:
         hinterland_share=0.5,
         entry_rate=0.5,
     )
-    pub: ServiceTypeConfig = _svc(
+    pub: ServiceTypeConfig = svc(
         operator=Operator.private,
         spend_per_person_eur=150.0,
         variable_cost_share=0.5,
@@ -406,7 +236,7 @@ class ServicesConfig:
         leakage_max=0.15,
         succession_base=0.3,
     )
-    bank: ServiceTypeConfig = _svc(
+    bank: ServiceTypeConfig = svc(
         operator=Operator.corporate,
         spend_per_person_eur=120.0,
         variable_cost_share=0.2,
@@ -417,7 +247,7 @@ class ServicesConfig:
         leakage_max=0.2,
         hinterland_share=0.3,
     )
-    post: ServiceTypeConfig = _svc(
+    post: ServiceTypeConfig = svc(
         operator=Operator.corporate,
         spend_per_person_eur=50.0,
         variable_cost_share=0.5,
@@ -427,7 +257,7 @@ class ServicesConfig:
         legal_min_population=2000,
         entry_rate=0.0,
     )
-    primary_school: ServiceTypeConfig = _svc(
+    primary_school: ServiceTypeConfig = svc(
         operator=Operator.municipal,
         fixed_cost_eur=150000.0,
         cost_per_user_eur=800.0,
@@ -437,7 +267,7 @@ class ServicesConfig:
         min_users=52.0,
         loss_years=3,
     )
-    kindergarten: ServiceTypeConfig = _svc(
+    kindergarten: ServiceTypeConfig = svc(
         operator=Operator.municipal,
         fixed_cost_eur=60000.0,
         cost_per_user_eur=5000.0,
@@ -448,7 +278,7 @@ class ServicesConfig:
         loss_years=3,
         legal_min_population=1,
     )
-    pool: ServiceTypeConfig = _svc(
+    pool: ServiceTypeConfig = svc(
         operator=Operator.municipal,
         spend_per_person_eur=15.0,
         fixed_cost_eur=600000.0,
@@ -458,7 +288,7 @@ class ServicesConfig:
         voluntary=True,
         hinterland_share=0.3,
     )
-    bus_line: ServiceTypeConfig = _svc(
+    bus_line: ServiceTypeConfig = svc(
         operator=Operator.municipal,
         spend_per_person_eur=80.0,
         fixed_cost_eur=150000.0,
@@ -468,7 +298,7 @@ class ServicesConfig:
         voluntary=True,
         serves_residents=False,
     )
-    crafts: ServiceTypeConfig = _svc(
+    crafts: ServiceTypeConfig = svc(
         operator=Operator.private,
         spend_per_person_eur=400.0,
         variable_cost_share=0.6,
@@ -479,7 +309,7 @@ class ServicesConfig:
         serves_residents=False,
         hinterland_share=0.5,
     )
-    manufacturer: ServiceTypeConfig = _svc(
+    manufacturer: ServiceTypeConfig = svc(
         operator=Operator.corporate, staff_fixed=250.0, loss_years=5, serves_residents=False
     )
     online_share: dict[int, float] = param(
