@@ -192,6 +192,22 @@ def test_malformed_own_town_file(tmp_path):
             "whole number",
         ),
         ("name: X\ncolour: red\nplaces: []\n", "town.file[t.yaml].colour", "one of the keys"),
+        ("name: X\nplaces: []\n", "town.file[t.yaml].places", "at least one place"),
+        (
+            "name: X\nplaces:\n  - {name: A, kind: centre}\nedges:\n  - {between: A, car_minutes: 3}\n",
+            "town.file[t.yaml].edges[0].between",
+            "list of names",
+        ),
+        (
+            "name: X\nplaces:\n  - {name: A, kind: centre}\nedges:\n  - {between: [A, B]}\n",
+            "town.file[t.yaml].edges[0].car_minutes",
+            "car minutes for every edge",
+        ),
+        (
+            "name: X\nplaces:\n  - {name: A, kind: centre, age_structure: {'0-17': x}}\n",
+            "town.file[t.yaml].places[0].age_structure['0-17']",
+            "a number",
+        ),
         (
             "name: X\nplaces:\n  - {name: A, kind: centre, residents: -1, dwellings: 5}\n  - {name: M, kind: metropolis}\nedges:\n  - {between: [A, M], car_minutes: 30}\n",
             "town.file[t.yaml].places[0].residents",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from sim.config.bands import check_age_structure
 from sim.config.param import ASSUMPTION, param
@@ -12,6 +13,8 @@ from sim.config.vocabulary import ConfigError, PlaceKind, Region, ServiceType
 @dataclass
 class PlaceConfig:
     """One node of the region network."""
+
+    REQUIRED_IN_FILE: ClassVar[dict[str, str]] = {"name": "a name for every place"}
 
     name: str = param(
         "", unit="", role="structural", source="config", doc="unique name of the place"
@@ -103,6 +106,8 @@ class PlaceConfig:
 class EdgeConfig:
     """A road link between two places, optionally served by a bus line."""
 
+    REQUIRED_IN_FILE: ClassVar[dict[str, str]] = {"car_minutes": "car minutes for every edge"}
+
     between: list[str] = param(
         default_factory=list, unit="", role="structural", source="config", doc="the two place names"
     )
@@ -126,6 +131,11 @@ class EdgeConfig:
 @dataclass
 class ProviderConfig:
     """Providers of one kind at one place (services, municipal services, employers)."""
+
+    REQUIRED_IN_FILE: ClassVar[dict[str, str]] = {
+        "type": "a type and a place for every provider",
+        "place": "a type and a place for every provider",
+    }
 
     type: ServiceType = param(
         ServiceType.grocery, unit="", role="structural", source="config", doc="kind of provider"
@@ -177,6 +187,11 @@ class TownConfig:
     stands for the built-in town of that name, so ``TownConfig()`` is the built-in peripheral
     town; ``sim.town.resolve_town`` loads it (configs/town/<name>.yaml) before a run.
     """
+
+    REQUIRED_IN_FILE: ClassVar[dict[str, str]] = {
+        "places": "a list of places (name, kind, residents, dwellings, ...)"
+    }
+    """Keys a town file must give, and what the error says if one is missing (sim/townfile.py)."""
 
     name: str = param("peripheral", unit="", role="structural", source="config")
     region: Region = param(
