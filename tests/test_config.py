@@ -464,3 +464,13 @@ def test_rules_between_town_and_policy_are_checked_for_the_default_town_before_r
     shock = ShockConfig(kind=ShockKind.gp_retires, year=1, place="Atlantis")
     err = _error(lambda: run_simulation(Config(years=2, shock=shock)))
     assert err.field == "shock.place" and "Atlantis" in str(err)
+
+
+def test_per_kind_sources_name_real_kinds_and_fields():
+    from sim.config import INITIATIVE_SOURCES, SERVICE_SOURCES, CivicConfig, ServicesConfig
+
+    for group, table in ((ServicesConfig(), SERVICE_SOURCES), (CivicConfig(), INITIATIVE_SOURCES)):
+        for kind, entries in table.items():
+            settings = getattr(group, kind)
+            for name in entries:
+                assert name in {f.name for f in dataclasses.fields(settings)}, (kind, name)

@@ -1,20 +1,23 @@
-"""Typed configuration: one dataclass per config group, each field with its source and range.
+"""Typed configuration: one dataclass per config group, each field with its source and role.
 
 Every parameter is declared with :func:`~sim.config.param.param`, which records in the field's
-metadata where the default comes from (a data table, a seed-notes section, or ``assumption``)
-and the allowed range. :func:`validate` walks the whole tree with full dotted paths, so an
-error names the field, the bad value and what is allowed. ``docs/ODD.md`` lists the same
-metadata (``python -m sim.config`` prints the table), and a test checks that no default lacks
-a source.
+metadata where the default comes from (a data table, a seed-notes section, ``config`` or
+``assumption``), its role (data, structural, uncertainty or lever), its unit and the allowed
+range. :func:`validate` walks the whole tree with full dotted paths, so an error names the
+field, the bad value and what is allowed. ``docs/ODD.md`` §7.12 lists the same metadata
+(``python -m sim.config [--format csv]`` prints the table), and tests check that every row has
+a source, a unit and a valid role.
 
-Modules: ``vocabulary`` (enums and ConfigError), ``param`` (the field helper), one module per
-config group (``town``, ``demography``, ``work``, ``migration``, ``housing``, ``qol``,
-``social``, ``services``, ``municipality``, ``shock``, ``civic``, ``policy``, ``output``),
-``root`` (Config and validate) and ``table`` (the parameter table). This package re-exports
-the names the rest of the code imports.
+Modules: ``vocabulary`` (enums and ConfigError), ``param`` (the field helper), ``bands`` (age
+bands), one module per config group (``town``, ``demography``, ``work``, ``migration``,
+``housing``, ``qol``, ``social``, ``services`` with ``service_kind``, ``municipality``,
+``shock``, ``civic``, ``policy``, ``output``), each with its defaults and its own rules,
+``root`` (Config with the rules that span groups, and validate) and ``table`` (the parameter
+table). This package re-exports the names the rest of the code imports.
 
-Nothing here imports Hydra: the CLI turns the composed Hydra config into these dataclasses,
-while tests, notebooks and sweeps build them directly.
+Nothing here imports Hydra or sim.town: the CLI turns the composed Hydra config into these
+dataclasses, tests, notebooks and sweeps build them directly, and ``sim.town.resolve_town``
+loads a town given by name (``TownConfig()``: the built-in peripheral town) or file.
 """
 
 from __future__ import annotations
