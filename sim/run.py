@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from sim.config import Config, validate
 from sim.metrics import services_open_total
 from sim.model import TownModel
+from sim.town import resolve_town
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
         ConfigError: if the town cannot be built from the configuration (before year 1).
     """
     validate(config)  # again: a Config may have been changed since it was built
+    if not config.town.is_resolved:  # a town file or a built-in town: check it with the rest
+        config.check_town(resolve_town(config.town))
     started = time.perf_counter()
     model = TownModel(config)
     show = config.output.progress if progress is None else progress

@@ -1,4 +1,4 @@
-"""The region network: places, links, travel times by mode, and a planner's own-town file.
+"""The region network: places, links, travel times by mode; built-in towns and own-town files.
 
 A :class:`Town` is built once from a :class:`~sim.config.TownConfig`. It holds per-place arrays
 (index = place number) and two all-pairs travel-time matrices, by car and without a car (bus
@@ -8,27 +8,14 @@ times are recomputed only when the network changes (:meth:`Town.recompute_travel
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import numpy as np
-import yaml
 
-from sim.config import (
-    ConfigError,
-    EdgeConfig,
-    PlaceConfig,
-    PlaceKind,
-    ProviderConfig,
-    QolConfig,
-    Region,
-    ServiceType,
-    TownConfig,
-    validate,
-)
+from sim.config import ConfigError, PlaceKind, QolConfig, TownConfig
+from sim.townfile import load_town_file  # re-exported: sim.town.load_town_file
 
 CAR, NO_CAR = 0, 1
 """Mode index of the travel-time matrices."""
@@ -227,10 +214,8 @@ class Town:
 
 
 # ---------------------------------------------------------------------------------------------
-# The planner's own-town file
+# Built-in towns and own-town files (read by sim/townfile.py)
 # ---------------------------------------------------------------------------------------------
-
-_TOP_KEYS = ("name", "region", "file", "places", "edges", "providers")
 
 
 def config_dir() -> Path:
@@ -262,152 +247,22 @@ def builtin_town(name: str = "peripheral") -> TownConfig:
 
 
 def resolve_town(config: TownConfig) -> TownConfig:
-    """The town to simulate: ``config`` itself, or the contents of ``config.file`` if set."""
-    if config.file is None:
-        return config
-    return load_town_file(config.file)
-
-
-def load_town_file(path: str | Path) -> TownConfig:
-    """Read and validate a planner's own-town YAML (format: configs/town/example_own_town.yaml).
+    """The town to simulate: ``config`` itself, the contents of ``config.file`` if set, or the
+    built-in town of ``config.name`` if nothing but the name is given (``TownConfig()``: the
+    built-in peripheral town, the same as Hydra's default ``town: peripheral``).
 
     Raises:
-        ConfigError: naming the file and the offending entry, before anything is simulated.
+        ConfigError: the file or the built-in town does not exist or is invalid.
     """
-    path = Path(path)
-    where = f"town.file[{path.name}]"
-    if not path.is_file():
-        raise ConfigError(
-            "town.file",
-            str(path),
-            "the path of an existing YAML file",
-            f"Nothing found at {path.resolve()}.",
-        )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(
-            "town.file", str(path), f"valid YAML (parse error{at}: {getattr(exc, 'problem', exc)})"
-        ) from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(where, type(raw).__name__, f"a mapping with keys {', '.join(_TOP_KEYS)}")
-    _reject_unknown(raw, _TOP_KEYS, where)
-    if raw.get("file") is not None:
-        raise ConfigError(
-            f"{where}.file",
-            raw["file"],
-            "null inside a town file (a town file cannot point to another)",
-        )
-    if "places" not in raw or not isinstance(raw["places"], list):
-        raise ConfigError(
-            f"{where}.places",
-            raw.get("places"),
-            "a list of places (name, kind, residents, dwellings, ...)",
-        )
-    edges_raw = raw.get("edges") or []
-    if not isinstance(edges_raw, list):
-        raise ConfigError(
-            f"{where}.edges", edges_raw, "a list of edges (between, car_minutes, ...)"
-        )
-    places = [
-        _build(PlaceConfig, item, f"{where}.places[{i}]") for i, item in enumerate(raw["places"])
-    ]
-    edges = [_build(EdgeConfig, item, f"{where}.edges[{i}]") for i, item in enumerate(edges_raw)]
-    providers_raw = raw.get("providers") or []
-    if not isinstance(providers_raw, list):
-        raise ConfigError(
-            f"{where}.providers", providers_raw, "a list of providers (type, place, count, ...)"
-        )
-    providers = [
-        _build(ProviderConfig, item, f"{where}.providers[{i}]")
-        for i, item in enumerate(providers_raw)
-    ]
-    region = _enum(Region, raw.get("region", "germany"), f"{where}.region")
-    town = TownConfig(
-        name=str(raw.get("name", path.stem)),
-        region=region,
-        file=None,
-        places=places,
-        edges=edges,
-        providers=providers,
-    )
-    validate(town, where)
-    town.source = where  # so later errors (e.g. too few dwellings) name the file
-    return town
-
-
-def _reject_unknown(raw: dict, allowed: tuple[str, ...], where: str) -> None:
-    for key in raw:
-        if key not in allowed:
+    if config.file is not None:
+        return load_town_file(config.file)
+    if config.is_builtin_reference:
+        if config.name not in builtin_towns():
             raise ConfigError(
-                f"{where}.{key}",
-                raw[key],
-                f"one of the keys {', '.join(allowed)}",
-                "Check the spelling.",
+                "town.places",
+                [],
+                "a town needs at least one place",
+                f"A town with nothing but a name is the built-in town of that name, and {config.name!r} is none of {', '.join(builtin_towns())}.",
             )
-
-
-def _enum(kind: type[enum.Enum], value: Any, where: str) -> enum.Enum:
-    try:
-        return kind[str(value)]
-    except KeyError:
-        raise ConfigError(where, value, f"one of {', '.join(m.name for m in kind)}") from None
-
-
-_NUMBER_FIELDS = frozenset(
-    {"car_minutes", "bus_minutes", "broadband", "price_index", "internal_minutes"}
-)
-
-
-def _build(cls: type, raw: Any, where: str) -> Any:
-    if not isinstance(raw, dict):
-        raise ConfigError(
-            where,
-            raw,
-            f"a mapping with keys from {', '.join(f.name for f in dataclasses.fields(cls))}",
-        )
-    allowed = tuple(f.name for f in dataclasses.fields(cls))
-    _reject_unknown(raw, allowed, where)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in raw:
-            continue
-        value = raw[f.name]
-        here = f"{where}.{f.name}"
-        if f.name == "kind":
-            value = _enum(PlaceKind, value, here)
-        elif f.name == "type":
-            value = _enum(ServiceType, value, here)
-        elif f.name in ("between", "route"):
-            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                raise ConfigError(here, value, "a list of place names")
-        elif f.name in ("place", "format"):
-            value = str(value)
-        elif f.name == "age_structure":
-            if value is not None and not isinstance(value, dict):
-                raise ConfigError(here, value, "a mapping from age band to share")
-            value = {str(k): v for k, v in value.items()} if value else None
-        elif f.name == "name":
-            value = str(value)
-        elif isinstance(f.default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(here, value, "true or false")
-        elif isinstance(f.default, int) and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ConfigError(here, value, "a whole number")
-        elif (
-            f.name in _NUMBER_FIELDS
-            and value is not None
-            and (isinstance(value, bool) or not isinstance(value, int | float))
-        ):
-            raise ConfigError(here, value, "a number")
-        kwargs[f.name] = value
-    if cls is ProviderConfig and ("type" not in kwargs or "place" not in kwargs):
-        missing = "type" if "type" not in kwargs else "place"
-        raise ConfigError(f"{where}.{missing}", None, "a type and a place for every provider")
-    if cls is PlaceConfig and "name" not in kwargs:
-        raise ConfigError(f"{where}.name", None, "a name for every place")
-    if cls is EdgeConfig and "car_minutes" not in kwargs:
-        raise ConfigError(f"{where}.car_minutes", None, "car minutes for every edge")
-    return cls(**kwargs)
+        return builtin_town(config.name)
+    return config

@@ -192,6 +192,22 @@ def test_malformed_own_town_file(tmp_path):
             "whole number",
         ),
         ("name: X\ncolour: red\nplaces: []\n", "town.file[t.yaml].colour", "one of the keys"),
+        ("name: X\nplaces: []\n", "town.file[t.yaml].places", "at least one place"),
+        (
+            "name: X\nplaces:\n  - {name: A, kind: centre}\nedges:\n  - {between: A, car_minutes: 3}\n",
+            "town.file[t.yaml].edges[0].between",
+            "list of names",
+        ),
+        (
+            "name: X\nplaces:\n  - {name: A, kind: centre}\nedges:\n  - {between: [A, B]}\n",
+            "town.file[t.yaml].edges[0].car_minutes",
+            "car minutes for every edge",
+        ),
+        (
+            "name: X\nplaces:\n  - {name: A, kind: centre, age_structure: {'0-17': x}}\n",
+            "town.file[t.yaml].places[0].age_structure['0-17']",
+            "a number",
+        ),
         (
             "name: X\nplaces:\n  - {name: A, kind: centre, residents: -1, dwellings: 5}\n  - {name: M, kind: metropolis}\nedges:\n  - {between: [A, M], car_minutes: 30}\n",
             "town.file[t.yaml].places[0].residents",
@@ -326,3 +342,135 @@ def test_need_by_age_is_checked_for_every_kind_and_format(kind):
     getattr(cfg.services, kind).need_by_age = {"0-17": -1.0, "18+": 1.0}
     err = _error(lambda: validate(cfg))
     assert f"services.{kind}.need_by_age" in str(err)
+
+
+# -- the parameter table as CSV, with a role for every parameter --------------------------------
+
+
+def _csv_rows() -> list[dict[str, str]]:
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "sim.config", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    reader = csv.DictReader(io.StringIO(out))
+    assert tuple(reader.fieldnames or ()) == (
+        "path",
+        "default",
+        "min",
+        "max",
+        "unit",
+        "role",
+        "source",
+    )
+    return list(reader)
+
+
+def test_parameter_csv_has_the_columns_and_a_valid_role_unit_and_source_per_row():
+    from sim.config.param import ROLES
+
+    rows = _csv_rows()
+    assert [r["path"] for r in rows] == [r["parameter"] for r in parameter_table()]
+    assert all(r["role"] in ROLES for r in rows), {r["path"]: r["role"] for r in rows}
+    assert all(r["source"].strip() for r in rows)
+    assert all(r["unit"] is not None for r in rows)  # a unit, or an explicit empty one
+    assert {r["role"] for r in rows} == set(ROLES)
+    levers = {r["path"].rsplit(".", 1)[1] for r in rows if r["role"] == "lever"}
+    assert {"enabled", "start_year", "yearly_cost_eur"} <= levers
+
+
+def test_every_parameter_declares_its_role_and_unit():
+    from sim.config.param import ROLES
+
+    def walk(cls):
+        for f in dataclasses.fields(cls):
+            if "source" in f.metadata:  # declared with param()
+                yield cls, f
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else None
+            if dataclasses.is_dataclass(default):
+                yield from walk(type(default))
+
+    declared = list(walk(Config))
+    assert len(declared) > 150
+    for cls, f in declared:
+        assert f.metadata["role"] in ROLES, (cls.__name__, f.name)
+        assert isinstance(f.metadata["unit"], str), (cls.__name__, f.name)
+
+
+def test_param_requires_a_role_and_a_unit():
+    from sim.config.param import param
+
+    with pytest.raises(TypeError):
+        param(1.0, source="assumption", unit="")
+    with pytest.raises(TypeError):
+        param(1.0, source="assumption", role="uncertainty")
+    with pytest.raises(ValueError, match="role"):
+        param(1.0, source="assumption", role="guess", unit="")
+
+
+def test_markdown_format_is_the_odd_table():
+    import subprocess
+    import sys
+
+    from sim.config import markdown_table
+
+    out = subprocess.run(
+        [sys.executable, "-m", "sim.config", "--format", "markdown"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == markdown_table()
+
+
+# -- the default town is resolved by the caller, not by the config ------------------------------
+
+
+def test_sim_config_does_not_import_sim_town():
+    import subprocess
+    import sys
+
+    code = "import sys, sim.config; sys.exit('sim.town' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_town_given_only_by_name_is_the_builtin_town():
+    from sim.config import TownConfig
+    from sim.town import resolve_town
+
+    assert Config().town == TownConfig()
+    assert resolve_town(TownConfig()) == builtin_town("peripheral")
+    assert resolve_town(TownConfig(name="central")) == builtin_town("central")
+    err = _error(lambda: resolve_town(TownConfig(name="Atlantis")))
+    assert err.field == "town.places" and "Atlantis" in str(err) and "peripheral" in str(err)
+    # Anything besides the name makes it a town of its own, which needs places.
+    err = _error(lambda: Config(town=TownConfig(name="x", edges=[EdgeConfig(between=["a", "b"])])))
+    assert err.field == "town.places" and "at least one place" in str(err)
+
+
+def test_rules_between_town_and_policy_are_checked_for_the_default_town_before_running():
+    from sim.config import PolicyConfig, R6CrossTownConfig, ShockConfig, ShockKind
+    from sim.run import run_simulation
+
+    policy = PolicyConfig(name="r6", r6_cross_town_learning=R6CrossTownConfig(enabled=True))
+    err = _error(lambda: run_simulation(Config(years=2, policy=policy)))
+    assert err.field == "policy" and "single municipality" in str(err)
+    shock = ShockConfig(kind=ShockKind.gp_retires, year=1, place="Atlantis")
+    err = _error(lambda: run_simulation(Config(years=2, shock=shock)))
+    assert err.field == "shock.place" and "Atlantis" in str(err)
+
+
+def test_per_kind_sources_name_real_kinds_and_fields():
+    from sim.config import INITIATIVE_SOURCES, SERVICE_SOURCES, CivicConfig, ServicesConfig
+
+    for group, table in ((ServicesConfig(), SERVICE_SOURCES), (CivicConfig(), INITIATIVE_SOURCES)):
+        for kind, entries in table.items():
+            settings = getattr(group, kind)
+            for name in entries:
+                assert name in {f.name for f in dataclasses.fields(settings)}, (kind, name)

@@ -1,0 +1,400 @@
+"""Config group ``civic``: change agents, initiatives and their diffusion, with the defaults of
+every kind of initiative and where they come from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.config.param import ASSUMPTION, Sourced, param, sourced
+
+
+@dataclass
+class InitiativeTypeConfig:
+    """What one kind of initiative needs and does (sources per kind in INITIATIVE_SOURCES)."""
+
+    critical_mass: int = param(
+        20,
+        min=1,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="members",
+        doc="members needed within the window to launch",
+    )
+    window_years: int = param(
+        2,
+        min=1,
+        max=20,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="years",
+        doc="time to reach critical mass",
+    )
+    volunteer_hours: float = param(
+        500.0,
+        min=0,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="h/yr",
+        doc="hours its members must give once launched",
+    )
+    start_capital_eur: float = param(
+        0.0,
+        min=0,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="EUR",
+        doc="to be raised from members' shares before launch",
+    )
+    member_share_eur: float = param(
+        700.0,
+        min=0,
+        unit="EUR",
+        role="data",
+        source="Dorfladen: 70,000 EUR from at least 100 members (shared data README)",
+        doc="capital a member brings",
+    )
+    idea_weight: float = param(
+        1.0,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="relative frequency of this idea among change agents",
+    )
+    civic_weight: float = param(
+        0.3,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="contribution to civic life while launched",
+    )
+
+
+def _ini(**kwargs: Any) -> Any:
+    return field(default_factory=lambda: InitiativeTypeConfig(**kwargs))
+
+
+INITIATIVE_SOURCES: dict[str, dict[str, Sourced]] = {
+    "coop_shop": {
+        "critical_mass": sourced(
+            "Dorfladen-Netzwerk: at least 100 member-shareholders (shared data README)", role="data"
+        ),
+        "start_capital_eur": sourced(
+            "about 70,000 EUR start capital (shared data README)", role="data"
+        ),
+        "window_years": sourced("start-up takes 6–18 months (shared data README)", role="data"),
+    },
+    "citizen_bus": {
+        "critical_mass": sourced(
+            "Pro Bürgerbus NRW 2019: an average association has 64 members, 27 of them drivers (shared data README); the drivers are the critical mass",
+            role="data",
+        ),
+        "volunteer_hours": sourced(
+            "Pro Bürgerbus NRW 2019: 2,311 driver-hours a year (shared data README)", role="data"
+        ),
+    },
+    "pool_coop": {
+        "critical_mass": sourced(
+            "assumption (Nörten-Hardenberg: a cooperative offered the municipality to run the pool, seed-notes §2.2)",
+            role="uncertainty",
+        )
+    },
+    "energy_coop": {
+        "member_share_eur": sourced(
+            "assumption (members of energy cooperatives invest more than a shop share)",
+            role="uncertainty",
+        )
+    },
+    "senior_cohousing": {
+        "member_share_eur": sourced(
+            "assumption (members finance their own flats; this is their share of the common costs)",
+            role="uncertainty",
+        )
+    },
+}
+"""Where each kind's non-default values come from (used by the ODD parameter table)."""
+
+
+@dataclass
+class CivicConfig:
+    """Change agents, initiatives and their diffusion (sim/civic.py; seed-notes §3.2–3.5, §4, §6.2)."""
+
+    coop_shop: InitiativeTypeConfig = _ini(
+        critical_mass=100,
+        window_years=2,
+        volunteer_hours=3000.0,
+        start_capital_eur=70000.0,
+        member_share_eur=700.0,
+        idea_weight=1.0,
+        civic_weight=0.3,
+    )
+    citizen_bus: InitiativeTypeConfig = _ini(
+        critical_mass=27, window_years=2, volunteer_hours=2311.0, idea_weight=1.0, civic_weight=0.3
+    )
+    pool_coop: InitiativeTypeConfig = _ini(
+        critical_mass=120,
+        window_years=2,
+        volunteer_hours=4000.0,
+        start_capital_eur=30000.0,
+        member_share_eur=300.0,
+        idea_weight=0.5,
+        civic_weight=0.3,
+    )
+    community_house: InitiativeTypeConfig = _ini(
+        critical_mass=25, window_years=3, volunteer_hours=800.0, idea_weight=1.5, civic_weight=1.0
+    )
+    coworking: InitiativeTypeConfig = _ini(
+        critical_mass=15, window_years=2, volunteer_hours=300.0, idea_weight=1.0, civic_weight=0.3
+    )
+    energy_coop: InitiativeTypeConfig = _ini(
+        critical_mass=50,
+        window_years=3,
+        volunteer_hours=200.0,
+        start_capital_eur=100000.0,
+        member_share_eur=2000.0,
+        idea_weight=1.0,
+        civic_weight=0.2,
+    )
+    senior_cohousing: InitiativeTypeConfig = _ini(
+        critical_mass=15,
+        window_years=3,
+        volunteer_hours=400.0,
+        start_capital_eur=50000.0,
+        member_share_eur=5000.0,
+        idea_weight=0.7,
+        civic_weight=0.3,
+    )
+    participation: InitiativeTypeConfig = _ini(
+        critical_mass=20, window_years=2, volunteer_hours=300.0, idea_weight=1.0, civic_weight=0.5
+    )
+    change_agent_share: float = param(
+        0.01,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (change agents are few, seed-notes §6.2 Kristof)",
+        doc="share of adults 20–70 with an idea, in proportion to their engagement propensity",
+    )
+    start_rate: float = param(
+        0.03,
+        min=0,
+        max=1,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="1/yr",
+        doc="chance a change agent starts an initiative in a year without a gap",
+    )
+    necessity_boost: float = param(
+        4.0,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source="assumption; direction seed-notes M-D2, SF26 (engagement after a closure is more likely)",
+        doc="start chance x (1 + boost x gap), gap 0..1",
+    )
+    cooldown_years: int = param(
+        3,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="a change agent waits this long after starting before starting again",
+    )
+    seed_members: int = param(
+        4,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="ties of the initiator who join at the start",
+    )
+    join_rate: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="P(join) = rate x propensity x share^h / (share^h + threshold^h) per year",
+    )
+    join_threshold: float = param(
+        0.12,
+        min=0.0,
+        exclusive_min=True,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (complex contagion: joining needs several involved ties, Centola)",
+        doc="share of a person's ties involved at which the pull is half",
+    )
+    join_exponent: float = param(
+        2.0, min=1.0, unit="", role="uncertainty", source="assumption (complex contagion)"
+    )
+    broadcast_rate: float = param(
+        0.005,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (public meetings and the local press reach the engaged at the initiative's place)",
+        doc="yearly chance an engaged resident (propensity >= 0.5) of the place joins, x propensity x min(1, members / critical mass) x (1 + necessity boost x gap at the start)",
+    )
+    target_size_factor: float = param(
+        2.0,
+        min=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="a launched initiative recruits up to this many times its critical mass (more only when understaffed)",
+    )
+    join_rate_launched: float = param(
+        0.3,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="recruitment of launched initiatives relative to recruiting ones",
+    )
+    hours_per_member: float = param(
+        120.0,
+        min=0,
+        unit="h/yr",
+        role="uncertainty",
+        source="assumption (order of the Freiwilligensurvey's hours of engaged people)",
+        doc="hours a member with propensity 1 gives a year, shared over their initiatives",
+    )
+    member_turnover: float = param(
+        0.1,
+        min=0,
+        max=1,
+        role="uncertainty",
+        source="assumption (volunteers drop out for many reasons; launched initiatives must keep recruiting)",
+        unit="1/yr",
+    )
+    burnout_rate: float = param(
+        0.4,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (volunteers are not an unlimited substitute, seed-notes §9.10)",
+        doc="members quit with rate x (load - 1) when needed hours exceed offered hours",
+    )
+    decline_years: int = param(
+        2,
+        min=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="years understaffed before a launched initiative declines",
+    )
+    institution_years: int = param(
+        5,
+        min=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="healthy years after launch to become an institution",
+    )
+    institution_hours_factor: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (rules, paid part-time staff)",
+        doc="volunteer hours an institution still needs",
+    )
+    support_recruitment: float = param(
+        1.5,
+        min=1,
+        unit="",
+        role="uncertainty",
+        source="assumption; direction seed-notes R4 (support multiplies success)",
+        doc="recruitment multiplier for initiatives the municipality supports",
+    )
+    support_burnout: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption; direction seed-notes R4",
+        doc="burnout multiplier for supported initiatives",
+    )
+    matching_rate: float = param(
+        0.02,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (a coordination office matches volunteers to projects, seed-notes [004] Stellwerk Altena)",
+        doc="yearly chance that an engaged resident (propensity >= 0.5) without a tie to it joins, with a coordination office",
+    )
+    civic_scale: float = param(
+        8.0,
+        min=0.0,
+        exclusive_min=True,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="civic life = 1 - exp(-sum of weights x (10,000 / residents)^0.5 / scale)",
+    )
+    cross_town_learning: float = param(
+        0.0,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source="assumption; without exchange (R6) proven types do not spread faster",
+        doc="start and recruitment x (1 + this) for a type launched in a linked town",
+    )
+    coworking_pull: float = param(
+        0.3,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source="assumption; broadband gate seed-notes M-G1; modest, as the sources doubt that pioneers stay ([000] 'länger als einen Sommer?')",
+        doc="remote-worker arrivals x (1 + pull x gate), gate = max(0, broadband - 0.5) / 0.5",
+    )
+    participation_engagement_gain: float = param(
+        0.03,
+        min=0,
+        max=1,
+        role="uncertainty",
+        source="assumption; direction seed-notes SF31, [002] theses 3–4 (participation raises trust and engagement)",
+        unit="1/yr",
+        doc="added yearly to the engagement propensity of members of a running participation process (up to 1); who gains depends on who takes part",
+    )
+    cohousing_households: int = param(
+        10,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="senior households (70+) a co-housing project takes in",
+    )
+    citizen_bus_departures: int = param(
+        6, min=1, role="uncertainty", source=ASSUMPTION, unit="1/day"
+    )
+    pool_coop_cost_share: float = param(
+        0.4,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (volunteers and members carry part of a pool's deficit)",
+        doc="share of the pool's deficit the cooperative carries",
+    )
+    energy_income_eur: float = param(
+        40000.0,
+        min=0,
+        unit="EUR/yr",
+        role="uncertainty",
+        source="assumption; seed-notes M-E2 (self-supply brings revenue)",
+        doc="municipal revenue from an energy cooperative (leases, taxes)",
+    )

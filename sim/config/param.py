@@ -1,0 +1,69 @@
+"""``param()``: a config field with its source, role, unit and allowed range in the metadata."""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, field
+from typing import Any, NamedTuple
+
+ASSUMPTION = "assumption"
+"""The source of a default that no data table or study gives."""
+
+ROLES = {
+    "data": "the default comes from a data table or statistics (or is calibrated to them)",
+    "structural": "a modelling choice: what the model is, not a number to vary",
+    "uncertainty": "an assumption a researcher should vary (sensitivity analysis)",
+    "lever": "a policy setting the planner chooses",
+}
+"""What a parameter is for (the ``role`` column of the parameter table)."""
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    return role
+
+
+def param(
+    default: Any = MISSING,
+    *,
+    source: str,
+    role: str,
+    unit: str,
+    min: float | None = None,
+    max: float | None = None,
+    doc: str = "",
+    default_factory: Any = MISSING,
+    exclusive_min: bool = False,
+) -> Any:
+    """A config field with its source, role, unit and allowed range recorded in the metadata.
+
+    Args:
+        source: where the default comes from: a data table, a study, a seed-notes section,
+            ``config`` (an input), or ``assumption`` (with the reasoning in brackets).
+        role: one of :data:`ROLES`.
+        unit: the unit, ``""`` for a dimensionless number, a flag or a name.
+    """
+    metadata = {
+        "source": source,
+        "role": _check_role(role),
+        "min": min,
+        "max": max,
+        "unit": unit,
+        "doc": doc,
+        "exclusive_min": exclusive_min,
+    }
+    if default_factory is not MISSING:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+class Sourced(NamedTuple):
+    """Source and role of one kind's own default (SERVICE_SOURCES, INITIATIVE_SOURCES)."""
+
+    source: str
+    role: str
+
+
+def sourced(source: str, *, role: str) -> Sourced:
+    """Where one kind's default differs from the field's and where that value comes from."""
+    return Sourced(source, _check_role(role))
