@@ -28,6 +28,7 @@ from sim.config import InitiativeType, ServiceType
 from sim.town import CAR, NO_CAR
 
 if TYPE_CHECKING:
+    from sim.events import EventLog
     from sim.model import TownModel
 
 KINDS = tuple(InitiativeType)
@@ -45,8 +46,10 @@ class CivicSystem:
         civic_score: civic life per municipality (0..1), the QoL component.
     """
 
-    def __init__(self, model: TownModel) -> None:
+    def __init__(self, model: TownModel, events: EventLog) -> None:
+        """No change agents yet: ``assign_ideas`` gives the initial residents their ideas."""
         self.model = model
+        self.events = events
         self.cfg = model.config.civic
         self.initiatives: list[Initiative] = []
         self.change_agents: dict[Any, ChangeAgent] = {}
@@ -61,7 +64,6 @@ class CivicSystem:
         self.links = self._municipality_links()
         self.civic_score = np.zeros(model.town.n_municipalities)
         self.history: list[dict[str, Any]] = []
-        self.assign_ideas(model.population.alive_rows)
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -83,9 +85,7 @@ class CivicSystem:
         p.idea_drawn[rows] = True
         if rows.size == 0:
             return
-        multiplier = (
-            self.model.policies.effects.idea_multiplier if self.model.policies is not None else 1.0
-        )
+        multiplier = self.model.policies.effects.idea_multiplier
         mean = max(self.model.config.social.engagement_mean, 1e-6)
         chance = np.clip(
             self.cfg.change_agent_share * multiplier * p.engagement[rows] / mean, 0.0, 1.0
@@ -168,7 +168,7 @@ class CivicSystem:
         n = town.n_municipalities
         year = int(model.time)
         recent: set[tuple[int, str]] = set()  # (municipality, provider type) closed lately
-        for event in reversed(services.events):  # events are appended in year order
+        for event in reversed(self.events):  # events are appended in year order
             if year - event["year"] >= GAP_YEARS:
                 break
             if event["kind"] in ("closure", "shock"):
@@ -181,7 +181,7 @@ class CivicSystem:
         def by_municipality(per_place: np.ndarray) -> np.ndarray:
             return np.bincount(of_place, weights=per_place[homes], minlength=n)
 
-        grocery_minutes = services.nearest_minutes[ServiceType.grocery][CAR]
+        grocery_minutes = model.access.nearest_minutes[ServiceType.grocery][CAR]
         unserved = by_municipality(model.place_population() * (grocery_minutes > 10))
         p = model.population.people
         rows = model.population.alive_rows
@@ -338,14 +338,14 @@ class CivicSystem:
         places = town.places_of(municipality)
         centre = int(town.centres[municipality])
         if kind is InitiativeType.coop_shop:
-            for event in reversed(model.services.events):
+            for event in reversed(self.events):
                 if (
                     event["provider_type"] == "grocery"
                     and event["kind"] in ("closure", "shock")
                     and town.index[event["place"]] in places
                 ):
                     return int(town.index[event["place"]])
-            minutes = model.services.nearest_minutes[ServiceType.grocery][CAR][places]
+            minutes = model.access.nearest_minutes[ServiceType.grocery][CAR][places]
             population = model.place_population()[places]
             return (
                 int(places[np.argmax(np.where(minutes > 5, population, -1))])
@@ -693,8 +693,7 @@ class CivicSystem:
                 weight += w
             size = np.sqrt(10000.0 / max(populations[m], 1))
             scores[m] = 1.0 - np.exp(-weight * size / self.cfg.civic_scale)
-        self.civic_score = scores
-        self.model.place_qol_cache.clear()  # civic life is part of a place's QoL
+        self.civic_score = scores  # part of a place's QoL: the model clears the QoL cache
 
     def remote_worker_pull(self, municipality: int) -> float:
         """Remote-worker arrivals multiplier from coworking spaces, gated by broadband (M-G1)."""
@@ -714,16 +713,14 @@ class CivicSystem:
     # -- observation ------------------------------------------------------------------------
 
     def _event(self, kind: str, initiative: Initiative, reason: str) -> None:
-        self.model.services.events.append(
-            {
-                "year": int(self.model.time),
-                "kind": kind,
-                "provider_type": initiative.kind.value,
-                "format": "initiative",
-                "place": initiative.place_name,
-                "reason": reason,
-                "provider_id": int(initiative.unique_id),
-            }
+        self.events.add(
+            int(self.model.time),
+            kind,
+            initiative.kind.value,
+            "initiative",
+            initiative.place_name,
+            reason,
+            int(initiative.unique_id),
         )
 
     def _record(self) -> None:

@@ -22,12 +22,12 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.config import Config, validate
+from sim.events import EVENT_COLUMNS
 from sim.metrics import services_open_total
 from sim.model import TownModel
 
 log = logging.getLogger(__name__)
 
-EVENT_COLUMNS = ["year", "kind", "provider_type", "format", "place", "reason", "provider_id"]
 INITIATIVE_COLUMNS = [
     "year",
     "initiative_id",
@@ -94,7 +94,7 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
     metrics = model.recorder.metrics()
     population = model.recorder.population_table()
     events = (
-        pd.DataFrame(model.services.events, columns=EVENT_COLUMNS)
+        pd.DataFrame(model.events.rows, columns=EVENT_COLUMNS)
         .sort_values(["year"], kind="stable")
         .reset_index(drop=True)
     )
