@@ -1,4 +1,4 @@
-"""The municipal budgets and the debt rule, once a year after civic life (ODD §7.4).
+"""The municipal budgets and the debt rule, once a year after civic life (ODD §3 phase 8, §7.8).
 
 Each municipality books its income and spending (``Municipality.run_budget``): its share of
 the policy levers' cost (by population) and the income of its energy cooperatives are handed
