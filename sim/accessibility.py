@@ -19,11 +19,137 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import LifeStage
+from sim.config import Config, LifeStage, ServiceType
 from sim.town import CAR, NO_CAR
 
 if TYPE_CHECKING:
+    from sim.agents.provider import Provider
     from sim.model import TownModel
+    from sim.town import Town
+
+DEMAND_KINDS = tuple(
+    k for k in ServiceType if k not in (ServiceType.bus_line, ServiceType.manufacturer)
+)
+"""Kinds whose users choose the nearest open provider (all but bus lines and the manufacturer)."""
+
+Channel = tuple[ServiceType, str]
+"""A kind and, for groceries, a format: each has its own nearest provider."""
+
+CHANNELS: tuple[Channel, ...] = tuple(
+    (kind, fmt)
+    for kind in DEMAND_KINDS
+    for fmt in (("supermarket", "shop") if kind is ServiceType.grocery else ("",))
+)
+SUPERMARKET: Channel = (ServiceType.grocery, "supermarket")
+SHOP: Channel = (ServiceType.grocery, "shop")
+
+
+class Accessibility:
+    """Who reaches which open provider how fast, and the quality-of-life cache built on it.
+
+    The service system tells it which providers are open (``refresh``); quality of life reads
+    ``access_score``; services and civic life read the nearest minutes.
+
+    Attributes:
+        channel_minutes, channel_place: channel -> array (2, P): minutes to, and place of, the
+            nearest open provider (or destination, place -1) by mode from each place.
+        nearest_minutes: kind -> array (2, P): minutes to the nearest open provider of the kind.
+        access_score: array (stages, 2, P): the local_services component of quality of life.
+        version: counts refreshes (a key of ``place_qol_cache``).
+        place_qol_cache: QoL of a newcomer at each place, by (year, version, stage, mode).
+    """
+
+    def __init__(self, town: Town, config: Config) -> None:
+        self.town = town
+        self.cfg = config.services
+        self.qol = config.qol
+        self.version = 0
+        self.channel_minutes: dict[Channel, np.ndarray] = {}
+        self.channel_place: dict[Channel, np.ndarray] = {}
+        self.nearest_minutes: dict[ServiceType, np.ndarray] = {}
+        self.access_score = np.zeros((len(LifeStage), 2, town.n_places))
+        self.place_qol_cache: dict[tuple, np.ndarray] = {}
+        self._serving, self._service_weights, self._no_service_needs = self._access_weights()
+
+    def clear_cache(self) -> None:
+        """Forget the places' QoL (jobs, travel times or civic life changed)."""
+        self.place_qol_cache.clear()
+
+    def refresh(self, providers: list[Provider], channels: set[Channel] | None = None) -> None:
+        """Nearest open provider (or destination) per channel, mode and place; QoL access table.
+
+        Args:
+            providers: the open providers.
+            channels: only these changed (default: all, e.g. after travel times changed).
+        """
+        town = self.town
+        self.version += 1
+        if channels is None or not self.channel_minutes:
+            channels = set(CHANNELS)
+        if not channels:
+            return
+        destinations = np.flatnonzero(town.is_destination)
+        for channel in sorted(channels, key=CHANNELS.index):
+            kind, fmt = channel
+            places = sorted(
+                {p.place for p in providers if p.kind is kind and p.channel_format == fmt}
+            )
+            # Destinations offer everything except a village shop's top-up role.
+            fallback = [] if channel == SHOP else destinations.tolist()
+            candidates = np.array(places + fallback, dtype=np.int64)
+            if candidates.size == 0:
+                self.channel_minutes[channel] = np.full((2, town.n_places), np.inf)
+                self.channel_place[channel] = np.full((2, town.n_places), -1, dtype=np.int64)
+                continue
+            minutes = town.minutes[:, :, candidates]  # (2, P, C)
+            choice = np.argmin(minutes, axis=2)  # ties: a provider in town before a destination
+            self.channel_minutes[channel] = np.take_along_axis(minutes, choice[:, :, None], axis=2)[
+                :, :, 0
+            ]
+            self.channel_place[channel] = np.where(choice < len(places), candidates[choice], -1)
+        for kind in {c[0] for c in channels}:
+            self.nearest_minutes[kind] = np.min(
+                [self.channel_minutes[c] for c in CHANNELS if c[0] is kind], axis=0
+            )
+        if any(getattr(self.cfg, c[0].name).serves_residents for c in channels):
+            self._refresh_access_score()
+
+    def _access_weights(self) -> tuple[list[ServiceType], np.ndarray, np.ndarray]:
+        """Kinds that serve residents, their QoL weights by stage (rows sum to 1), and the
+        stages that need none of them."""
+        qol = self.qol
+        serving = [k for k in DEMAND_KINDS if getattr(self.cfg, k.name).serves_residents]
+        weights = np.zeros((len(LifeStage), len(serving)))
+        for stage in LifeStage:
+            for j, kind in enumerate(serving):
+                weights[stage, j] = qol.service_weights.get(stage.name, {}).get(kind.name, 0.0)
+        totals = weights.sum(axis=1, keepdims=True)
+        normalised = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+        return serving, normalised, totals[:, 0] == 0
+
+    def _refresh_access_score(self) -> None:
+        """The local_services QoL component by (stage, mode, place)."""
+        town = self.town
+        qol = self.qol
+        minutes = np.stack([self.nearest_minutes[k] for k in self._serving])  # (K, 2, P)
+        minutes[:, :, town.is_destination] = qol.alternative_service_minutes
+        scores = np.exp(-minutes / qol.service_scale_minutes)
+        self.access_score = np.einsum("sk,kmp->smp", self._service_weights, scores)
+        self.access_score[self._no_service_needs] = 1.0
+
+    def travel_minutes(
+        self, kind: ServiceType, counts: np.ndarray, threshold: float | None = None
+    ) -> float:
+        """Mean minutes to the nearest open provider by each resident's mode, weighted by
+        ``counts`` (residents by place and mode, (P, 2)); with ``threshold``: the share of
+        residents further away than that."""
+        total = counts.sum()
+        if total == 0:
+            return float("nan")
+        minutes = self.nearest_minutes[kind].T  # (P, 2)
+        if threshold is None:
+            return float((counts * minutes).sum() / total)
+        return float(counts[minutes > threshold].sum() / total)
 
 
 @dataclass
@@ -91,20 +217,18 @@ def local_services_score(model: TownModel, s: Situations) -> np.ndarray:
 
     The weighted mean of exp(-minutes / qol.service_scale_minutes) over the kinds in
     ``qol.service_weights[stage]``; at a destination every service is
-    ``qol.alternative_service_minutes`` away. Tables are kept by sim/services.py and
-    refreshed only when a provider opens or closes or the network changes.
+    ``qol.alternative_service_minutes`` away. Tables are kept by :class:`Accessibility`
+    (``model.access``) and refreshed only when a provider opens or closes or the network changes.
     """
-    return model.services.access_score[s.stage, s.mode, s.home]
+    return model.access.access_score[s.stage, s.mode, s.home]
 
 
 def civic_life_score(model: TownModel, s: Situations) -> np.ndarray:
-    """What citizens' initiatives add to the municipality (0 without any; sim/civic.py).
+    """What citizens' initiatives add to the municipality (0 without any; sim/civic/).
 
     Destinations score 0: their civic offer is part of metropolis access.
     """
     municipality = model.town.municipality[s.home]
-    if model.civic is None:
-        return np.zeros(s.home.size)
     return np.where(municipality >= 0, model.civic.civic_score[np.maximum(municipality, 0)], 0.0)
 
 
@@ -213,14 +337,10 @@ def place_qol_for_stage(
     are cached per year and services state unless ``condition`` is given; whatever else they
     depend on clears the cache when it changes (job choice, civic life).
     """
-    key = (
-        int(model.time),
-        model.services.version if model.services is not None else -1,
-        int(stage),
-        mode,
-    )
-    if condition is None and key in model.place_qol_cache:
-        return model.place_qol_cache[key]
+    cache = model.access.place_qol_cache
+    key = (int(model.time), model.access.version, int(stage), mode)
+    if condition is None and key in cache:
+        return cache[key]
     town = model.town
     places = np.arange(town.n_places)
     has_trip = stage in (LifeStage.student, LifeStage.local_worker, LifeStage.commuter)
@@ -236,7 +356,7 @@ def place_qol_for_stage(
     )
     result = score(model, s)
     if condition is None:
-        if len(model.place_qol_cache) > 64:
-            model.place_qol_cache.clear()
-        model.place_qol_cache[key] = result
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = result
     return result

@@ -299,12 +299,12 @@ def services_open(kind: ServiceType, model: TownModel) -> int:
 
 def travel_min(kind: ServiceType, model: TownModel) -> float:
     """Population-weighted mean minutes to the nearest open provider, by each resident's mode."""
-    return model.services.travel_minutes(kind)
+    return model.access.travel_minutes(kind, model.place_mode_counts())
 
 
 def share_over_15min(kind: ServiceType, model: TownModel) -> float:
     """Share of residents more than 15 minutes (Thünen's acceptable maximum) from the nearest."""
-    return model.services.travel_minutes(kind, threshold=15.0)
+    return model.access.travel_minutes(kind, model.place_mode_counts(), threshold=15.0)
 
 
 def closures(model: TownModel) -> int:

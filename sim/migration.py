@@ -254,22 +254,38 @@ def proximity_potential(model: TownModel, municipality: int = 0) -> float:
     return float(np.sum(mass * np.exp(-minutes / model.config.migration.proximity_scale_minutes)))
 
 
-def in_migration(model: TownModel) -> None:
+def in_migration(model: TownModel, remote_pull: list[float]) -> None:
     """Returnees from the alumni pool and newcomer households of each type arrive.
 
     Computed per municipality (one for a single town): its population, its centre's
     proximity, its attractiveness and its free dwellings; newcomers settle in its places.
+
+    Args:
+        remote_pull: per municipality, the multiplier on remote-worker arrivals from its
+            coworking spaces (civic life, ``CivicSystem.remote_worker_pull``).
     """
     groups: list[tuple[Origin, np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = []
     populations = model.municipality_population()
     stock, _, habitable = model.housing.stock_by_place()  # dwellings are taken only in _settle
     for municipality in range(model.town.n_municipalities):
-        groups += _arrivals(model, municipality, int(populations[municipality]), stock, habitable)
+        groups += _arrivals(
+            model,
+            municipality,
+            int(populations[municipality]),
+            stock,
+            habitable,
+            remote_pull[municipality],
+        )
     _settle(model, groups)
 
 
 def _arrivals(
-    model: TownModel, municipality: int, population: int, stock: np.ndarray, habitable: np.ndarray
+    model: TownModel,
+    municipality: int,
+    population: int,
+    stock: np.ndarray,
+    habitable: np.ndarray,
+    remote_pull: float,
 ) -> list:
     """Arriving households of one municipality: (origin, dwellings, returnees) per type."""
     m = model.config.migration
@@ -290,9 +306,7 @@ def _arrivals(
         Origin.family: m.in_rate_family,
         Origin.young_adult: m.in_rate_young_adult,
         Origin.retiree: m.in_rate_retiree,
-        Origin.remote_worker: m.in_rate_remote_worker
-        * broadband
-        * model.remote_worker_pull(municipality),
+        Origin.remote_worker: m.in_rate_remote_worker * broadband * remote_pull,
     }
     for origin, rate in rates.items():
         gain = attractiveness(model, origin, free)

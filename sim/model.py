@@ -8,15 +8,18 @@ import mesa
 import numpy as np
 from mesa.discrete_space import Network
 
-from sim import accessibility, data, demography, migration, work
+from sim import accessibility, budget, data, demography, migration, work
+from sim.accessibility import Accessibility
 from sim.agents.resident import Resident
 from sim.civic import CivicSystem
 from sim.config import Config, LifeStage
+from sim.events import EventLog
 from sim.housing import HousingMarket
 from sim.metrics import Recorder, YearFlows
 from sim.policies import Policies
 from sim.population import Origin, Population
 from sim.services import ServiceSystem
+from sim.shocks import Shocks
 from sim.synthesis import synthesise
 from sim.town import Town, resolve_town
 
@@ -37,6 +40,12 @@ class TownModel(mesa.Model):
         housing: the housing market (allocation, prices, construction).
         qol: quality of life per people row (NaN for rows no longer in town).
         flows: what happened in the current year.
+        events: the event log (openings, closures, successions, shocks, initiatives).
+        access: who reaches which provider how fast; the places' QoL cache.
+        policies: the levers of ``config.policy`` and this year's effects.
+        civic: change agents and initiatives.
+        services: providers, municipalities, bus lines, jobs.
+        shocks: the configured shock.
         recorder: yearly metrics and age-sex counts; year 0 is the initial state.
     """
 
@@ -60,17 +69,19 @@ class TownModel(mesa.Model):
         self.flows = YearFlows()
 
         self.qol_weights = accessibility.weight_matrix(self)
-        self.services: ServiceSystem | None = None
-        self.policies: Policies | None = None
-        self.civic: CivicSystem | None = None
-        self.place_qol_cache: dict[tuple, np.ndarray] = {}
+        # The systems start empty; they are filled below, in the order of their random draws.
+        self.events = EventLog()
+        self.access = Accessibility(self.town, config)
+        self.policies = Policies(self)  # the levers of config.policy
+        self.civic = CivicSystem(self, self.events)  # change agents and initiatives
+        self.services = ServiceSystem(self, self.access, self.events, self.network_changed)
 
         synthesise(self)
         self.housing.start_network()
-        self.services = ServiceSystem(self)  # providers, the municipality, bus lines, jobs
-        self.policies = Policies(self)  # the levers of config.policy
+        self.services.open_initial()  # providers, the municipality, bus lines, jobs
+        self.shocks = Shocks(config.shock, self.town, self.services)
         self.tie_counts = self.population.tie_counts()  # ties per person (refreshed every year)
-        self.civic = CivicSystem(self)  # change agents and initiatives
+        self.civic.assign_ideas(self.population.alive_rows)
         self.network_changed()
         work.update_work(self, self.population.alive_rows)
         self.qol = accessibility.quality_of_life(self)
@@ -98,18 +109,40 @@ class TownModel(mesa.Model):
         # 5. Housing
         self.housing.update()
         # 6. Services: shocks, demand and accounts, closures, successions, entries
-        self.services.year()
+        year = int(self.time)
+        self.services.begin_year()
+        self.shocks.year(year)
+        self.services.year(
+            attractiveness=self.town_attractiveness(),  # after the shock, before successions
+            effects=self.policies.effects,
+            blocked=self.shocks.blocked(year),
+        )
         # 7. Civic life: change agents, initiatives, their effects
         self.tie_counts = self.population.tie_counts()  # used by recruitment and migration
         self.civic.year()
-        # 8. The municipal budgets
-        self.services.budget()
+        self.access.clear_cache()  # civic life is part of a place's QoL
+        # 8. The municipal budgets; jobs follow the providers still open
+        lost_jobs = budget.year(
+            self.services,
+            year,
+            populations=self.municipality_population(),
+            policy_cost_eur=self.policies.cost_eur,
+            civic_income_eur=[
+                self.civic.municipal_income_eur(m) for m in range(self.town.n_municipalities)
+            ],
+        )
+        self.refresh_job_choice()
+        for place, staff in lost_jobs:
+            self.lose_local_jobs(place, staff)
         # 9. Accessibility and quality of life
         self.qol = accessibility.quality_of_life(self)
         # 10. Migration
         if self.config.migration.enabled:
             migration.out_migration(self)
-            migration.in_migration(self)
+            remote_pull = [
+                self.civic.remote_worker_pull(m) for m in range(self.town.n_municipalities)
+            ]
+            migration.in_migration(self, remote_pull)
         # 11. Observation (newcomers get their quality of life first)
         self.qol = accessibility.update_quality_of_life(self, self.qol)
         self.civic.prune_members()  # those who left this year are no longer members
@@ -121,18 +154,17 @@ class TownModel(mesa.Model):
         Residents' quality of life is recomputed in the next QoL phase.
         """
         self.town.recompute_travel_times()
-        self.place_qol_cache.clear()
+        self.access.clear_cache()
         self.refresh_job_choice()
         self.study_place = work.study_places(self)
         self.university_minutes = work.minutes_to_university(self)
-        if self.services is not None:
-            self.services.refresh_access()
+        self.services.refresh_access()
         self.alternative_qol = accessibility.alternative_qol(self)
 
     def refresh_job_choice(self) -> None:
         """Job-choice probabilities after jobs or travel times changed."""
         self.job_probabilities = work.job_choice_probabilities(self)
-        self.place_qol_cache.clear()
+        self.access.clear_cache()
 
     def lose_local_jobs(self, place: int, jobs: float) -> None:
         """``jobs`` residents working at ``place`` lose their job and look for a new one."""
@@ -149,10 +181,6 @@ class TownModel(mesa.Model):
         weights = np.zeros(self.town.n_places)
         weights[self.town.home_places] = np.maximum(habitable[self.town.home_places], 1)
         return migration.attractiveness(self, Origin.family, weights)
-
-    def remote_worker_pull(self, municipality: int) -> float:
-        """Multiplier on remote-worker arrivals from coworking spaces (sim/civic.py)."""
-        return self.civic.remote_worker_pull(municipality) if self.civic is not None else 1.0
 
     def place_population(self) -> np.ndarray:
         """Residents per place: array (P,)."""
@@ -209,8 +237,7 @@ class TownModel(mesa.Model):
                 agent.remove()
                 self._residents[r] = None
                 removed.append(agent)
-        if self.civic is not None:
-            self.civic.on_removed(removed)
+        self.civic.on_removed(removed)
 
     def _renumber_agents(self, mapping: np.ndarray) -> None:
         kept = [agent for agent in self._residents if agent is not None]
@@ -218,5 +245,4 @@ class TownModel(mesa.Model):
             agent.row = row
         self._residents = kept
         self.qol = self.qol[mapping[:-1] >= 0]
-        if self.civic is not None:
-            self.civic.remap(mapping)
+        self.civic.remap(mapping)

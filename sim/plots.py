@@ -142,7 +142,7 @@ def plot_services(result, path: str | Path) -> None:
     now = [(p.kind, p.place) for p in model.services.providers]
     closed = [
         (ServiceType(e["provider_type"]), town.index[e["place"]])
-        for e in model.services.events
+        for e in model.events
         if e["kind"] in ("closure", "shock")
     ]
     last_year = int(metrics["year"].iloc[-1])

@@ -87,7 +87,7 @@ class People(Table):
         "engagement": np.float32,  # propensity to volunteer, 0..1
         "years_in_town": np.int16,
         "origin": np.int8,  # Origin
-        "idea_drawn": np.bool_,  # whether the person has had their chance of an idea (sim/civic.py)
+        "idea_drawn": np.bool_,  # whether the person has had their chance of an idea (sim/civic/)
     }
     defaults: ClassVar[dict[str, Any]] = {
         "alive": True,

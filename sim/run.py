@@ -22,13 +22,13 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.config import Config, validate
+from sim.events import EVENT_COLUMNS
 from sim.metrics import services_open_total
 from sim.model import TownModel
 from sim.town import resolve_town
 
 log = logging.getLogger(__name__)
 
-EVENT_COLUMNS = ["year", "kind", "provider_type", "format", "place", "reason", "provider_id"]
 INITIATIVE_COLUMNS = [
     "year",
     "initiative_id",
@@ -97,7 +97,7 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
     metrics = model.recorder.metrics()
     population = model.recorder.population_table()
     events = (
-        pd.DataFrame(model.services.events, columns=EVENT_COLUMNS)
+        pd.DataFrame(model.events.rows, columns=EVENT_COLUMNS)
         .sort_values(["year"], kind="stable")
         .reset_index(drop=True)
     )

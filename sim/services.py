@@ -16,58 +16,50 @@ computed per (place, mode, age) with one ``bincount`` and matrix products, not p
 A provider that loses money for ``loss_years`` closes; owners retire and find a successor
 with a chance that rises with profitability and the town's attractiveness; entrants open
 where a new provider would be viable. The municipality keeps or closes its own services.
-Quality of life reads the access tables kept here (``access_score``); migration responds
-through the existing mechanism only.
+Shocks (sim/shocks.py) and the municipal budget (sim/budget.py) close providers through
+``close``. The access tables (who reaches which provider how fast) are kept by
+:class:`~sim.accessibility.Accessibility`; this system tells it which providers are open.
+Every opening, closure and succession goes to the town's event log (sim/events.py).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import data
+from sim import bus_lines, data
+from sim.accessibility import CHANNELS, DEMAND_KINDS, SHOP, SUPERMARKET, Accessibility, Channel
 from sim.agents.municipality import Municipality
 from sim.agents.provider import Provider
-from sim.config import (
-    SHOCK_TARGET,
-    ConfigError,
-    LifeStage,
-    Operator,
-    ServiceType,
-    ServiceTypeConfig,
-    ShockKind,
-)
+from sim.config import Operator, ServiceType, ServiceTypeConfig
+from sim.events import EventLog
 from sim.town import CAR, NO_CAR
 
 if TYPE_CHECKING:
     from sim.model import TownModel
+    from sim.policies import Effects
 
 HEAD_COUNT_KINDS = (ServiceType.primary_school, ServiceType.kindergarten)
 """Kinds whose need weights are attendance rates, so users are head counts (not normalised)."""
 
-DEMAND_KINDS = tuple(
-    k for k in ServiceType if k not in (ServiceType.bus_line, ServiceType.manufacturer)
-)
-"""Kinds whose users choose the nearest open provider (all but bus lines and the manufacturer)."""
-
+__all__ = [
+    "CHANNELS",
+    "DEMAND_KINDS",
+    "EMPLOYER_KINDS",
+    "RESIDENT_KINDS",
+    "SHOP",
+    "SUPERMARKET",
+    "Channel",
+    "ServiceSystem",
+]
 
 RESIDENT_KINDS = tuple(k for k in DEMAND_KINDS if k is not ServiceType.crafts)
 """Kinds residents travel to; each has travel_min_<kind> and share_over_15min_<kind> columns."""
 
 EMPLOYER_KINDS = (ServiceType.crafts, ServiceType.manufacturer)
 """Employers among the providers: jobs, but not a service residents go to."""
-
-Channel = tuple[ServiceType, str]
-"""A kind and, for groceries, a format: each has its own nearest provider."""
-
-CHANNELS: tuple[Channel, ...] = tuple(
-    (kind, fmt)
-    for kind in DEMAND_KINDS
-    for fmt in (("supermarket", "shop") if kind is ServiceType.grocery else ("",))
-)
-SUPERMARKET: Channel = (ServiceType.grocery, "supermarket")
-SHOP: Channel = (ServiceType.grocery, "shop")
 
 
 def need_by_age(bands: dict[str, float]) -> np.ndarray:
@@ -101,32 +93,47 @@ class ServiceSystem:
     Attributes:
         providers: open providers (Mesa ``Provider`` agents), in order of opening.
         municipalities: one Municipality agent per municipality (one for a single town).
-        events: one dict per opening, closure, succession or shock.
-        nearest_minutes: kind -> array (2, P): minutes to the nearest open provider (or
-            destination) by mode from each place.
-        access_score: array (stages, 2, P): the local_services component of quality of life.
+        access: the access tables it keeps up to date (shared with quality of life).
+        events: the town's event log (openings, closures, successions, shocks).
+        year_counts: closures, openings, successions and shock closures this year.
     """
 
-    def __init__(self, model: TownModel) -> None:
+    def __init__(
+        self,
+        model: TownModel,
+        access: Accessibility,
+        events: EventLog,
+        on_network_changed: Callable[[], None],
+    ) -> None:
+        """An empty system: ``open_initial`` opens the town's providers.
+
+        Args:
+            on_network_changed: called after a bus line opened or closed changed travel
+                times (the model recomputes what depends on them, including ``access``).
+        """
         self.model = model
         self.cfg = model.config.services
-        town = model.town
+        self.access = access
+        self.events = events
+        self.on_network_changed = on_network_changed
         self.need = {
             kind: need_by_age(getattr(self.cfg, kind.name).need_by_age) for kind in ServiceType
         }
-        self.events: list[dict[str, Any]] = []
-        self.blocked_until: dict[ServiceType, int] = {}
         self.providers: list[Provider] = []
-        self.base_jobs = town.jobs.copy()
+        self.municipalities: list[Municipality] = []
+        self.base_jobs = model.town.jobs.copy()
         self.year_counts = {"closures": 0, "openings": 0, "successions": 0, "shocks": 0}
         self._network_dirty = False
         self._dirty: set[Channel] = set()
-        self.version = 0  # counts access refreshes (cache key for quality of life at places)
-        self.channel_minutes: dict[Channel, np.ndarray] = {}
-        self.channel_place: dict[Channel, np.ndarray] = {}
-        self.nearest_minutes: dict[ServiceType, np.ndarray] = {}
-        self._serving, self._service_weights, self._no_service_needs = self._access_weights()
         self._lost_jobs: list[tuple[int, float]] = []
+
+    def open_initial(self) -> None:
+        """The town's providers and municipalities, its bus lines, jobs and access tables.
+
+        The caller refreshes job choice afterwards (jobs changed).
+        """
+        town = self.model.town
+        self.base_jobs = town.jobs.copy()
         for item in town.config.providers:
             place = town.index[item.place]
             route = [town.index[name] for name in item.route]
@@ -139,9 +146,8 @@ class ServiceSystem:
                     route=route,
                     initial=True,
                 )
-        self.municipalities = [Municipality(model, m) for m in range(town.n_municipalities)]
+        self.municipalities = [Municipality(self.model, m) for m in range(town.n_municipalities)]
         self._normalise_needs()
-        self._check_shock_target()
         self._apply_bus_lines()
         self.update_jobs()
         self.refresh_access()
@@ -159,19 +165,6 @@ class ServiceSystem:
             if kind not in HEAD_COUNT_KINDS and mean > 0:
                 self.need[kind] = weights / mean
 
-    def _check_shock_target(self) -> None:
-        shock = self.model.config.shock
-        if shock.kind is ShockKind.none:
-            return
-        target = SHOCK_TARGET[shock.kind]
-        if not any(p.kind is target for p in self.providers):
-            raise ConfigError(
-                "shock.kind",
-                shock.kind.value,
-                f"a town with at least one provider of type {target.value}",
-                "Add one to town.providers or choose another shock.",
-            )
-
     def settings_for(self, kind: ServiceType, fmt: str) -> ServiceTypeConfig:
         if kind is ServiceType.grocery and fmt in ("shop", "coop"):
             return self.cfg.grocery_shop if fmt == "shop" else self.cfg.grocery_coop
@@ -186,7 +179,7 @@ class ServiceSystem:
             reason=f"opened by a {initiative.kind.value.replace('_', ' ')} initiative",
         )
         provider.operated_by = initiative
-        self._after_changes()
+        self.after_changes()
         return provider
 
     def _owner_age(self, kind: ServiceType, initial: bool) -> int:
@@ -256,16 +249,14 @@ class ServiceSystem:
             self._dirty.add((provider.kind, provider.channel_format))
 
     def _event(self, kind: str, provider: Provider, reason: str) -> None:
-        self.events.append(
-            {
-                "year": int(self.model.time),
-                "kind": kind,
-                "provider_type": provider.kind.value,
-                "format": provider.format,
-                "place": provider.place_name,
-                "reason": reason,
-                "provider_id": int(provider.unique_id),
-            }
+        self.events.add(
+            int(self.model.time),
+            kind,
+            provider.kind.value,
+            provider.format,
+            provider.place_name,
+            reason,
+            int(provider.unique_id),
         )
 
     @property
@@ -291,91 +282,43 @@ class ServiceSystem:
 
     def _apply_bus_lines(self) -> None:
         """Edges of municipal bus lines carry a bus only while a line serving them is open."""
-        town = self.model.town
-        municipal_edges = {
-            frozenset(pair)
-            for item in town.config.providers
-            if item.type is ServiceType.bus_line
-            for pair in zip(item.route, item.route[1:], strict=False)
-        }
-        served = {
-            frozenset((town.names[a], town.names[b]))
-            for p in self.open_of(ServiceType.bus_line)
-            for a, b in zip(p.route, p.route[1:], strict=False)
-        }
-        changed = False
-        for edge in town.config.edges:
-            key = frozenset(edge.between)
-            if key in municipal_edges:
-                changed |= town.set_bus(edge.between[0], edge.between[1], key in served)
-        if changed:
-            self.model.network_changed()
+        if bus_lines.apply(self.model.town, self.open_of(ServiceType.bus_line)):
+            self.on_network_changed()
 
     # -- the year ---------------------------------------------------------------------------
 
-    def year(self) -> None:
-        """Shocks, demand and accounts, decisions, entries (the budget follows in ``budget``)."""
+    def begin_year(self) -> None:
+        """Reset this year's counts (before shocks close anything)."""
         self.year_counts = dict.fromkeys(self.year_counts, 0)
-        self._apply_shock()
+
+    def year(self, attractiveness: float, effects: Effects, blocked: set[ServiceType]) -> None:
+        """Demand and accounts, decisions, entries (shocks come before, the budget after).
+
+        Args:
+            attractiveness: the town's attractiveness to families this year (after shocks),
+                which helps owners find a successor.
+            effects: this year's policy effects.
+            blocked: kinds no new provider of may open this year (after a shock).
+        """
         counts = self._place_mode_age_counts()
-        self._accounts(counts)
-        self._decisions(counts)
-        self._after_changes()
-        self._entries(counts)
-        self._after_changes()
+        self._accounts(counts, effects)
+        self._decisions(attractiveness, effects)
+        self.after_changes()
+        self._entries(counts, effects, blocked)
+        self.after_changes()
 
-    def budget(self) -> None:
-        """The municipal budgets (after the civic phase), the debt rule, then jobs follow staff."""
-        model = self.model
-        year = int(model.time)
-        populations = model.municipality_population()
-        total = max(int(populations.sum()), 1)
-        for municipality in self.municipalities:
-            own = self.providers_of(municipality.index)
-            policy_cost = model.policies.cost_eur * populations[municipality.index] / total
-            income = model.civic.municipal_income_eur(municipality.index)
-            municipality.run_budget(own, year, policy_cost_eur=policy_cost, civic_income_eur=income)
-            if municipality.debt_rule_breached():
-                cut = municipality.choose_cut(own)
-                if cut is not None:
-                    self.close(cut, "debt rule: budget cannot carry its deficit")
-                    self._after_changes()
-        self.update_jobs()
-        for place, staff in self._lost_jobs:
-            model.lose_local_jobs(place, staff)
-        self._lost_jobs.clear()
-
-    def _after_changes(self) -> None:
+    def after_changes(self) -> None:
+        """Apply bus-line changes to the network and refresh the access tables that changed."""
         if self._network_dirty:
             self._network_dirty = False
             self._apply_bus_lines()
         dirty, self._dirty = self._dirty, set()
         self.refresh_access(dirty)
 
-    def _apply_shock(self) -> None:
-        shock = self.model.config.shock
-        year = int(self.model.time)
-        if shock.kind is ShockKind.none or year != shock.year:
-            return
-        target = SHOCK_TARGET[shock.kind]
-        town = self.model.town
-        place = town.index[shock.place] if shock.place is not None else town.centre
-        candidates = sorted(
-            self.open_of(target), key=lambda p: (p.place != place, -p.users, p.unique_id)
-        )
-        for provider in candidates[: shock.count]:
-            self.close(provider, shock.kind.value, kind="shock")
-        if shock.blocked_years:
-            self.blocked_until[target] = year + shock.blocked_years
-        self._after_changes()
-
-    def blocked(self, kind: ServiceType) -> bool:
-        """No new provider of this kind may open this year (after a shock).
-
-        The closed provider finds no successor and nobody takes its place; other providers
-        of the kind keep finding successors as usual.
-        """
-        return int(self.model.time) <= self.blocked_until.get(kind, -1)
+    def take_lost_jobs(self) -> list[tuple[int, float]]:
+        """(place, jobs) of the providers closed since the last call; their staff look for work."""
+        lost, self._lost_jobs = self._lost_jobs, []
+        return lost
 
     def _place_mode_age_counts(self) -> np.ndarray:
         """Residents by place, mode and single age: array (P, 2, MAX_AGE + 1)."""
@@ -432,7 +375,9 @@ class ServiceSystem:
         the nearest supermarket; the supermarket gets the rest (seed-notes M-R4, M-R5)."""
         if channel[0] is not ServiceType.grocery:
             return users
-        top_up = (self.channel_minutes[SHOP] < self.channel_minutes[SUPERMARKET]).T  # (P, 2)
+        top_up = (
+            self.access.channel_minutes[SHOP] < self.access.channel_minutes[SUPERMARKET]
+        ).T  # (P, 2)
         if channel == SHOP:
             return users * top_up
         shop_part = self.cfg.grocery_shop.spend_per_person_eur / max(
@@ -440,7 +385,7 @@ class ServiceSystem:
         )
         return users * (1.0 - min(shop_part, 1.0) * top_up)
 
-    def _accounts(self, counts: np.ndarray) -> None:
+    def _accounts(self, counts: np.ndarray, effects: Effects) -> None:
         """Users, revenue, cost and staff of every open provider for this year."""
         online = self.online_share()
         for channel in CHANNELS:
@@ -451,7 +396,7 @@ class ServiceSystem:
             settings = self.settings_for(*channel)
             users = self._revenue_weights(channel, self._users(kind, counts))  # (P, 2)
             at_place = self._demand_by_place(
-                users, self.channel_place[channel], self._leak_factor(settings)
+                users, self.access.channel_place[channel], self._leak_factor(settings)
             )
             per_place = self._count_at_places(providers)
             anchor_places = (
@@ -469,7 +414,7 @@ class ServiceSystem:
                 provider.revenue_eur = float(revenue)
                 if provider.is_municipal:
                     provider.cost_eur = (
-                        fixed_cost(s) * self.model.policies.effects.municipal_fixed_cost_factor
+                        fixed_cost(s) * effects.municipal_fixed_cost_factor
                         + s.cost_per_user_eur * share
                     )
                 else:
@@ -500,11 +445,10 @@ class ServiceSystem:
         )
         return municipality.residents > minimum and same == 1
 
-    def _decisions(self, counts: np.ndarray) -> None:
+    def _decisions(self, attractiveness: float, effects: Effects) -> None:
         """Losses, minimum users, owners' retirement and succession, the labour pool."""
         rng = self.model.rng
         cfg = self.cfg
-        attractiveness = self.model.town_attractiveness()
         for provider in list(self.providers):
             s = provider.settings
             if provider.kind is ServiceType.manufacturer:
@@ -544,7 +488,7 @@ class ServiceSystem:
             if rng.random() >= hazard:
                 continue
             base = min(
-                max(s.succession_base + self.model.policies.effects.succession_bonus, 1e-6),
+                max(s.succession_base + effects.succession_bonus, 1e-6),
                 1 - 1e-6,
             )
             logit = (
@@ -560,7 +504,7 @@ class ServiceSystem:
             elif not self._legally_kept(provider):
                 self.close(provider, "owner retired without successor")
 
-    def _entries(self, counts: np.ndarray) -> None:
+    def _entries(self, counts: np.ndarray, effects: Effects, blocked: set[ServiceType]) -> None:
         """Entrants open where a new provider would be viable (private and corporate kinds).
 
         For each kind (and grocery format), with probability ``entrepreneurial_climate`` x the
@@ -574,7 +518,7 @@ class ServiceSystem:
         for channel in CHANNELS:
             kind = channel[0]
             settings = self.settings_for(*channel)
-            if settings.operator is Operator.municipal or self.blocked(kind):
+            if settings.operator is Operator.municipal or kind in blocked:
                 continue
             if kind is ServiceType.post:
                 for municipality in self.municipalities:
@@ -583,12 +527,12 @@ class ServiceSystem:
                         self._open(
                             kind, int(town.centres[municipality.index]), reason="legal requirement"
                         )
-                        self._after_changes()
+                        self.after_changes()
             # Whether someone tries this year is drawn first; the best place is only sought then.
             if (
                 rng.random()
                 >= self.cfg.entrepreneurial_climate
-                * self.model.policies.effects.climate_multiplier
+                * effects.climate_multiplier
                 * settings.entry_rate
             ):
                 continue
@@ -597,11 +541,11 @@ class ServiceSystem:
             # Demand now going to providers of this channel at each place; an entrant there
             # would get an equal share of it.
             at_place = self._demand_by_place(
-                self._revenue_weights(channel, users), self.channel_place[channel], leak
+                self._revenue_weights(channel, users), self.access.channel_place[channel], leak
             )
-            current = self.channel_minutes[channel]  # (2, P)
+            current = self.access.channel_minutes[channel]  # (2, P)
             if channel == SHOP:  # a shop only gets top-up shopping where it beats the supermarket
-                current = np.minimum(current, self.channel_minutes[SUPERMARKET])
+                current = np.minimum(current, self.access.channel_minutes[SUPERMARKET])
             elif kind is ServiceType.grocery:
                 users = self._revenue_weights(channel, users)
             present = self._count_at_places(self.open_in(channel))
@@ -630,70 +574,17 @@ class ServiceSystem:
                     best = (profit, int(place))
             if best is not None:
                 self._open(kind, best[1], channel[1], reason="unmet demand")
-                self._after_changes()
+                self.after_changes()
 
     # -- access and jobs --------------------------------------------------------------------
 
     def refresh_access(self, channels: set[Channel] | None = None) -> None:
-        """Nearest open provider (or destination) per channel, mode and place; QoL access table.
-
-        Args:
-            channels: only these changed (default: all, e.g. after travel times changed).
-        """
-        town = self.model.town
-        self.version += 1
-        if channels is None or not self.channel_minutes:
-            channels = set(CHANNELS)
-        if not channels:
-            return
-        destinations = np.flatnonzero(town.is_destination)
-        for channel in sorted(channels, key=CHANNELS.index):
-            places = sorted({p.place for p in self.open_in(channel)})
-            # Destinations offer everything except a village shop's top-up role.
-            fallback = [] if channel == SHOP else destinations.tolist()
-            candidates = np.array(places + fallback, dtype=np.int64)
-            if candidates.size == 0:
-                self.channel_minutes[channel] = np.full((2, town.n_places), np.inf)
-                self.channel_place[channel] = np.full((2, town.n_places), -1, dtype=np.int64)
-                continue
-            minutes = town.minutes[:, :, candidates]  # (2, P, C)
-            choice = np.argmin(minutes, axis=2)  # ties: a provider in town before a destination
-            self.channel_minutes[channel] = np.take_along_axis(minutes, choice[:, :, None], axis=2)[
-                :, :, 0
-            ]
-            self.channel_place[channel] = np.where(choice < len(places), candidates[choice], -1)
-        for kind in {c[0] for c in channels}:
-            self.nearest_minutes[kind] = np.min(
-                [self.channel_minutes[c] for c in CHANNELS if c[0] is kind], axis=0
-            )
-        if any(getattr(self.cfg, c[0].name).serves_residents for c in channels):
-            self._refresh_access_score()
-
-    def _access_weights(self) -> tuple[list[ServiceType], np.ndarray, np.ndarray]:
-        """Kinds that serve residents, their QoL weights by stage (rows sum to 1), and the
-        stages that need none of them."""
-        qol = self.model.config.qol
-        serving = [k for k in DEMAND_KINDS if getattr(self.cfg, k.name).serves_residents]
-        weights = np.zeros((len(LifeStage), len(serving)))
-        for stage in LifeStage:
-            for j, kind in enumerate(serving):
-                weights[stage, j] = qol.service_weights.get(stage.name, {}).get(kind.name, 0.0)
-        totals = weights.sum(axis=1, keepdims=True)
-        normalised = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
-        return serving, normalised, totals[:, 0] == 0
-
-    def _refresh_access_score(self) -> None:
-        """The local_services QoL component by (stage, mode, place)."""
-        town = self.model.town
-        qol = self.model.config.qol
-        minutes = np.stack([self.nearest_minutes[k] for k in self._serving])  # (K, 2, P)
-        minutes[:, :, town.is_destination] = qol.alternative_service_minutes
-        scores = np.exp(-minutes / qol.service_scale_minutes)
-        self.access_score = np.einsum("sk,kmp->smp", self._service_weights, scores)
-        self.access_score[self._no_service_needs] = 1.0
+        """Refresh the access tables for the open providers (only ``channels`` if given)."""
+        self.access.refresh(self.providers, channels)
 
     def update_jobs(self) -> None:
-        """Jobs at each place: the configured base plus the staff of open providers."""
+        """Jobs at each place: the configured base plus the staff of open providers (the caller
+        then refreshes job choice)."""
         town = self.model.town
         staff = (
             np.bincount(
@@ -705,18 +596,3 @@ class ServiceSystem:
             else np.zeros(town.n_places)
         )
         town.jobs = self.base_jobs + staff
-        self.model.refresh_job_choice()
-
-    # -- observation ------------------------------------------------------------------------
-
-    def travel_minutes(self, kind: ServiceType, threshold: float | None = None) -> float:
-        """Population-weighted mean minutes to the nearest open provider by each resident's mode
-        (with ``threshold``: the share of residents further away than that)."""
-        counts = self.model.place_mode_counts()  # (P, 2)
-        total = counts.sum()
-        if total == 0:
-            return float("nan")
-        minutes = self.nearest_minutes[kind].T  # (P, 2)
-        if threshold is None:
-            return float((counts * minutes).sum() / total)
-        return float(counts[minutes > threshold].sum() / total)

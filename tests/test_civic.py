@@ -259,9 +259,7 @@ def test_a_cooperative_shop_without_enough_members_fails_and_opens_nothing():
     _step(model, 3)
     assert initiative.phase is Phase.failed
     assert not any(p.kind is ServiceType.grocery for p in model.services.providers)
-    reasons = [
-        e["reason"] for e in model.services.events if e.get("provider_id") == initiative.unique_id
-    ]
+    reasons = [e["reason"] for e in model.events if e.get("provider_id") == initiative.unique_id]
     assert "critical mass not reached" in reasons
 
 
@@ -306,7 +304,7 @@ def test_remote_workers_arrive_in_proportion_to_the_pull(monkeypatch):
             cfg = tiny_config(years=5, seed=seed, residents=2000)
             cfg.town.places[0].broadband = 0.95
             model = TownModel(cfg)
-            monkeypatch.setattr(model, "remote_worker_pull", lambda m, pull=pull: pull)
+            monkeypatch.setattr(model.civic, "remote_worker_pull", lambda m, pull=pull: pull)
             for _ in range(5):
                 model.step()
                 total += model.flows.in_by_origin.get("remote_worker", 0)

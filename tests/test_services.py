@@ -40,14 +40,14 @@ def test_a_closure_raises_travel_minutes_for_exactly_its_users():
         ProviderConfig(type=GP, place="Mitte"), ProviderConfig(type=GP, place="Dorf")
     )
     model = TownModel(cfg)
-    services = model.services
-    before = services.nearest_minutes[GP].copy()
+    services, access = model.services, model.access
+    before = access.nearest_minutes[GP].copy()
     dorf = model.town.index["Dorf"]
-    users_of_dorf = services.channel_place[(GP, "")] == dorf  # (mode, place) groups using it
+    users_of_dorf = access.channel_place[(GP, "")] == dorf  # (mode, place) groups using it
     assert users_of_dorf.any()
     services.close(next(p for p in services.open_of(GP) if p.place == dorf), "test")
     services.refresh_access()
-    after = services.nearest_minutes[GP]
+    after = access.nearest_minutes[GP]
     assert (after[users_of_dorf] > before[users_of_dorf]).all()
     assert np.array_equal(after[~users_of_dorf], before[~users_of_dorf])
 
@@ -63,7 +63,7 @@ def test_demand_below_the_threshold_for_long_enough_closes_a_provider():
     assert model.services.open_of(ServiceType.pharmacy)[0].profit_eur < 0
     _step(model)
     assert not model.services.open_of(ServiceType.pharmacy)
-    closure = [e for e in model.services.events if e["kind"] == "closure"]
+    closure = [e for e in model.events if e["kind"] == "closure"]
     assert closure[0]["year"] == 3 and "losses" in closure[0]["reason"]
 
 
@@ -91,7 +91,7 @@ def test_owner_retirement_closes_the_provider_unless_a_successor_is_found(
     bakery = model.services.open_of(ServiceType.bakery)[0]
     bakery.owner_age = 65
     _step(model)
-    events = [e for e in model.services.events if e["format"] != "initiative"]
+    events = [e for e in model.events if e["format"] != "initiative"]
     kinds = [e["kind"] for e in events]
     if expect_open:
         assert kinds == ["succession"] and bakery.owner_age < 51
@@ -125,7 +125,7 @@ def test_the_school_closes_only_below_its_minimum():
     schools = {p.place_name: p for p in model.services.open_of(SCHOOL)}
     assert "Mitte" in schools and schools["Mitte"].users >= cfg.services.primary_school.min_users
     assert "Dorf" not in schools
-    closed = [e for e in model.services.events if e["provider_type"] == "primary_school"]
+    closed = [e for e in model.events if e["provider_type"] == "primary_school"]
     assert [e["place"] for e in closed] == ["Dorf"] and closed[0][
         "year"
     ] == cfg.services.primary_school.loss_years
@@ -140,7 +140,7 @@ def test_the_debt_rule_forces_cuts():
         cfg.municipality.initial_debt_per_resident_eur = initial_debt
         model = TownModel(cfg)
         _step(model)
-        return bool(model.services.open_of(POOL)), model.services.events
+        return bool(model.services.open_of(POOL)), model.events.rows
 
     kept, _ = pool_after_one_year(0.0)
     cut, events = pool_after_one_year(5000.0)
@@ -243,9 +243,9 @@ def test_each_shock_closes_its_target_in_its_year(peripheral, kind, target):
     cfg.shock.kind, cfg.shock.year = kind, 3
     model = TownModel(cfg)
     _step(model, 2)
-    assert not [e for e in model.services.events if e["kind"] == "shock"]
+    assert not [e for e in model.events if e["kind"] == "shock"]
     _step(model)
-    shocks = [e for e in model.services.events if e["kind"] == "shock"]
+    shocks = [e for e in model.events if e["kind"] == "shock"]
     assert (
         len(shocks) == 1 and shocks[0]["provider_type"] == target.value and shocks[0]["year"] == 3
     )
@@ -284,7 +284,7 @@ def test_blocked_years_prevent_a_new_gp(peripheral):
     assert not model.services.open_of(GP)
     assert not [
         e
-        for e in model.services.events
+        for e in model.events
         if e["provider_type"] == "gp" and e["kind"] in ("opening", "succession")
     ]
 

@@ -37,8 +37,9 @@ class Phase(enum.Enum):
 class Initiative(mesa.Agent):
     """One initiative: its members (rows of the people table), phase and effects.
 
-    The civic system (sim/civic.py) recruits members for all initiatives at once and moves
-    them through their phases; the initiative holds its state.
+    The civic system (sim/civic/) recruits members for all initiatives at once and moves
+    them through their phases (sim/civic/lifecycle.py); the initiative holds its state and
+    its own rules (``needs``).
 
     Attributes:
         kind: the kind of initiative.
@@ -84,6 +85,19 @@ class Initiative(mesa.Agent):
     def size(self) -> int:
         """Number of members."""
         return int(self.members.size)
+
+    def needs(self, effort: float, institution_hours_factor: float) -> tuple[float, float]:
+        """Critical mass and yearly volunteer hours.
+
+        Args:
+            effort: multiplies both (a lever that makes a citizen bus easier to run).
+            institution_hours_factor: an institution needs this share of the hours.
+        """
+        settings = self.settings
+        hours = settings.volunteer_hours * effort
+        if self.phase is Phase.institution:
+            hours *= institution_hours_factor
+        return settings.critical_mass * effort, hours
 
     @property
     def place_name(self) -> str:

@@ -1,0 +1,157 @@
+"""Support and recruitment: the municipality's civic staff and complex contagion.
+
+The municipality supports as many initiatives as its civic staff can (oldest first);
+initiatives recruit through their members' ties and households (complex contagion: joining
+needs several involved ties), through public meetings at their place and, with a
+coordination office, matching across the municipality (seed-notes §3.3–3.5, §4).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.initiative import Phase
+from sim.config import CivicConfig, InitiativeType
+
+if TYPE_CHECKING:
+    from sim.model import TownModel
+
+
+class Recruitment:
+    """Part of :class:`~sim.civic.CivicSystem`: support and recruitment."""
+
+    model: TownModel
+    cfg: CivicConfig
+
+    def capacity(self, municipality: int) -> float:
+        """How many initiatives the municipality's civic staff can support this year."""
+        cfg = self.model.config.municipality
+        staff = cfg.civic_staff_fte + self.model.policies.effects.extra_staff_fte
+        share = 1.0 / self.model.town.n_municipalities  # a lever's staff is shared by a region
+        return (
+            cfg.civic_staff_fte + (staff - cfg.civic_staff_fte) * share
+        ) / cfg.fte_per_supported_initiative
+
+    def _support(self) -> None:
+        """Oldest first, initiatives that are not yet institutions get support up to capacity."""
+        requests = 0
+        capacity_total = 0.0
+        for m in range(self.model.town.n_municipalities):
+            asking = [
+                i
+                for i in self._active()
+                if i.municipality == m and i.phase is not Phase.institution
+            ]
+            capacity = self.capacity(m)
+            requests += len(asking)
+            capacity_total += capacity
+            for rank, initiative in enumerate(asking):
+                initiative.supported = rank < int(np.floor(capacity + 1e-9))
+        self.staff_load = requests / capacity_total if capacity_total > 0 else float(requests > 0)
+
+    def _recruit(self) -> None:
+        """Complex contagion through ties; matching by a coordination office."""
+        model = self.model
+        pop = model.population
+        p = pop.people
+        rng = model.rng
+        cfg = self.cfg
+        effects = model.policies.effects
+        a, b = pop.live_ties()
+        n = len(p)
+        total_ties, _ = model.tie_counts  # computed this year before the civic phase
+        sizes = pop.household_sizes()
+        degree = total_ties + np.maximum(sizes[p.household] - 1, 0)
+        place_of = pop.person_place()
+        municipality_of = model.town.municipality[place_of]
+        # A launched initiative big enough and fully staffed does not recruit.
+        recruiting = [
+            i
+            for i in self._active()
+            if not (
+                i.phase.running
+                and i.size >= cfg.target_size_factor * i.settings.critical_mass
+                and i.understaffed_years == 0
+            )
+        ]
+        if not recruiting:
+            return
+        # Engaged residents per municipality (public meetings, matching).
+        rows = pop.alive_rows
+        engaged = rows[(p.engagement[rows] >= 0.5) & (p.age[rows] >= 16)]
+        engaged_by_m = [
+            engaged[municipality_of[engaged] == m] for m in range(model.town.n_municipalities)
+        ]
+        # Ties and housemates of anyone in a recruiting group, once (the full edge list is
+        # large); each initiative then looks only at this subset.
+        anyone = np.zeros(n, dtype=bool)
+        anyone[np.concatenate([i.members for i in recruiting])] = True
+        touching = anyone[a] | anyone[b]
+        a, b = a[touching], b[touching]
+        any_household = np.zeros(len(pop.households), dtype=bool)
+        any_household[p.household[anyone]] = True
+        near = np.flatnonzero(p.alive & any_household[p.household])
+        for initiative in recruiting:
+            member = np.zeros(n, dtype=bool)
+            member[initiative.members] = True
+            # People tied to a member, and how many of their ties are members.
+            from_a, from_b = member[a], member[b]
+            neighbours = np.concatenate([b[from_a], a[from_b]])
+            member_households = np.zeros(len(pop.households), dtype=bool)
+            member_households[p.household[initiative.members]] = True
+            housemates = near[member_households[p.household[near]]]
+            candidates = np.unique(np.concatenate([neighbours, housemates]))
+            candidates = candidates[
+                p.alive[candidates]
+                & ~member[candidates]
+                & (p.age[candidates] >= 16)
+                & (municipality_of[candidates] == initiative.municipality)
+            ]
+            rate = cfg.join_rate * (cfg.join_rate_launched if initiative.phase.running else 1.0)
+            rate *= cfg.support_recruitment if initiative.supported else 1.0
+            rate *= 1.0 + 0.25 * (self._learning(initiative.municipality, initiative.kind) - 1.0)
+            joined: list[np.ndarray] = []
+            if candidates.size:
+                involved = np.bincount(neighbours, minlength=n)[candidates].astype(float)
+                hh_members = np.bincount(
+                    p.household[initiative.members], minlength=len(pop.households)
+                )
+                involved += hh_members[p.household[candidates]]
+                share = involved / np.maximum(degree[candidates], 1)
+                h = cfg.join_exponent
+                pull = share**h / (share**h + cfg.join_threshold**h)
+                chance = np.clip(rate * p.engagement[candidates] * pull, 0.0, 1.0)
+                joined.append(candidates[rng.random(candidates.size) < chance])
+            # Public meetings and the local press reach the engaged at the initiative's place;
+            # a coordination office matches engaged people from the whole municipality.
+            pool = engaged_by_m[initiative.municipality]
+            pool = pool[~member[pool]]
+            local = place_of[pool] == initiative.place
+            breadth = (
+                effects.participation_breadth
+                if initiative.kind is InitiativeType.participation
+                else 0.0
+            )
+            # Outreach grows with the group (a few founders cannot run village-wide meetings).
+            reach = min(initiative.size / max(initiative.settings.critical_mass, 1), 1.0)
+            broadcast = (
+                cfg.broadcast_rate
+                * reach
+                * (1.0 + cfg.necessity_boost * initiative.necessity)
+                * (cfg.join_rate_launched if initiative.phase.running else 1.0)
+            )
+            matching = (
+                cfg.matching_rate if effects.coordination_office else 0.0
+            ) + breadth * cfg.broadcast_rate
+            chance = np.clip(
+                (np.where(local, broadcast, 0.0) + matching)
+                * p.engagement[pool]
+                * (cfg.support_recruitment if initiative.supported else 1.0),
+                0.0,
+                1.0,
+            )
+            joined.append(pool[rng.random(pool.size) < chance])
+            if joined:
+                initiative.members = np.unique(np.concatenate([initiative.members, *joined]))
