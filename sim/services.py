@@ -183,16 +183,17 @@ class ServiceSystem:
         return provider
 
     def _owner_age(self, kind: ServiceType, initial: bool) -> int:
-        rng = self.model.rng
+        rng, c = self.model.rng, self.cfg
         if not initial:
-            return int(rng.integers(30, 51))
+            return int(rng.integers(c.successor_age_min, c.successor_age_max + 1))
         if kind is ServiceType.gp:  # 40.8 % of GPs are 60 or older (KBV 2024)
             return (
-                int(rng.integers(60, 70))
-                if rng.random() < self.cfg.gp_share_60_plus
-                else int(rng.integers(35, 60))
+                int(rng.integers(c.gp_owner_age_old, c.gp_owner_age_max + 1))
+                if rng.random() < c.gp_share_60_plus
+                else int(rng.integers(c.gp_owner_age_min, c.gp_owner_age_old))
             )
-        return int(np.clip(round(rng.normal(50, 9)), 28, 72))
+        age = round(rng.normal(c.owner_age_mean, c.owner_age_sd))
+        return int(np.clip(age, c.owner_age_min, c.owner_age_max))
 
     # -- opening and closing ----------------------------------------------------------------
 
@@ -421,16 +422,17 @@ class ServiceSystem:
                     provider.cost_eur = fixed_cost(s) + s.variable_cost_share * revenue
                 provider.update_staff()
         for line in self.open_of(ServiceType.bus_line):
-            # Riders: people 6+ without a car along the line, outside the centre it links them to.
+            # Riders: people (bus_rider_min_age+) without a car along the line, outside its centre.
             centre = self.model.town.centres[line.municipality]
             stops = [place for place in line.route if place != centre]
-            riders = float(counts[stops, NO_CAR, 6:].sum())
+            riders = float(counts[stops, NO_CAR, self.cfg.bus_rider_min_age :].sum())
             line.users = riders
             line.revenue_eur = riders * line.settings.spend_per_person_eur
             line.cost_eur = fixed_cost(line.settings)
             line.update_staff()
         for firm in self.open_of(ServiceType.manufacturer):
-            firm.users = float(counts[:, :, 25:65].sum())  # the town's working-age labour pool
+            working_age = slice(self.cfg.labour_age_min, self.cfg.labour_age_max + 1)
+            firm.users = float(counts[:, :, working_age].sum())  # the town's labour pool
             firm.revenue_eur = firm.cost_eur = 0.0
             firm.update_staff()
 
@@ -478,11 +480,11 @@ class ServiceSystem:
             age = provider.owner_age
             hazard = (
                 0.0
-                if age < 60
+                if age < cfg.retirement_hazard_60_64_from_age
                 else cfg.retirement_hazard_60_64
-                if age < 65
+                if age < cfg.retirement_hazard_65_69_from_age
                 else cfg.retirement_hazard_65_69
-                if age < 70
+                if age < cfg.retirement_hazard_70_plus_from_age
                 else cfg.retirement_hazard_70_plus
             )
             if rng.random() >= hazard:

@@ -474,3 +474,23 @@ def test_per_kind_sources_name_real_kinds_and_fields():
             settings = getattr(group, kind)
             for name in entries:
                 assert name in {f.name for f in dataclasses.fields(settings)}, (kind, name)
+
+
+def test_age_ranges_of_mechanisms_must_be_ordered():
+    from sim.config import CivicConfig, ServicesConfig
+
+    err = _error(lambda: Config(services=ServicesConfig(successor_age_min=60)))
+    assert err.field == "services.successor_age_max"
+    err = _error(lambda: Config(services=ServicesConfig(gp_owner_age_min=60)))
+    assert err.field == "services.gp_owner_age_old"
+    err = _error(lambda: Config(civic=CivicConfig(idea_min_age=80)))
+    assert err.field == "civic.idea_max_age"
+    err = _error(lambda: Config(civic=CivicConfig(coworking_broadband_min=1.0)))
+    assert err.field == "civic.coworking_broadband_min"
+
+
+def test_gap_thresholds_and_strengths_are_parameters():
+    rows = {r["parameter"]: r for r in parameter_table()}
+    assert rows["civic.gaps.closure_years"]["default"] == 3
+    assert rows["civic.gaps.coop_shop_closure_gap"]["role"] == "uncertainty"
+    assert rows["services.bus_rider_min_age"]["role"] == "structural"

@@ -18,7 +18,7 @@ The package: ``system`` (the yearly order, ideas, members, records), ``gaps``, `
 (follow-ups, civic life and what other modules read).
 """
 
-from sim.civic.gaps import GAP_YEARS, KIND_INDEX, KINDS
+from sim.civic.gaps import KIND_INDEX, KINDS
 from sim.civic.system import CivicSystem
 
-__all__ = ["GAP_YEARS", "KINDS", "KIND_INDEX", "CivicSystem"]
+__all__ = ["KINDS", "KIND_INDEX", "CivicSystem"]

@@ -53,9 +53,12 @@ class CivicEffects:
             return 0.0
         rows = self.model.population.alive_rows
         in_m = rows[self.model.person_municipality(rows) == initiative.municipality]
+        cfg = self.cfg
 
         def broad(r: np.ndarray) -> np.ndarray:
-            return (p.age[r] < 30) | (p.years_in_town[r] < 5)
+            return (p.age[r] < cfg.broad_age_below) | (
+                p.years_in_town[r] < cfg.broad_years_in_town_below
+            )
 
         town_share = float(broad(in_m).mean()) if in_m.size else 0.0
         member_share = float(broad(members).mean())
@@ -73,7 +76,7 @@ class CivicEffects:
                         self.breadth(initiative), self.model.policies.effects.participation_breadth
                     )
                 weight += w
-            size = np.sqrt(10000.0 / max(populations[m], 1))
+            size = np.sqrt(self.cfg.civic_reference_population / max(populations[m], 1))
             scores[m] = 1.0 - np.exp(-weight * size / self.cfg.civic_scale)
         self.civic_score = scores  # part of a place's QoL: the model clears the QoL cache
 
@@ -82,7 +85,8 @@ class CivicEffects:
         town = self.model.town
         pull = 0.0
         for initiative in self.running(InitiativeType.coworking, municipality):
-            gate = max(0.0, town.broadband[initiative.place] - 0.5) / 0.5
+            threshold = self.cfg.coworking_broadband_min
+            gate = max(0.0, town.broadband[initiative.place] - threshold) / (1.0 - threshold)
             pull += self.cfg.coworking_pull * gate
         return 1.0 + pull
 

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 KINDS = tuple(InitiativeType)
 KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
-GAP_YEARS = 3
-"""A closure counts as a gap for this many years (assumption)."""
 
 
 class Gaps:
@@ -39,10 +37,11 @@ class Gaps:
         town = model.town
         services = model.services
         n = town.n_municipalities
+        g = self.cfg.gaps
         year = int(model.time)
         recent: set[tuple[int, str]] = set()  # (municipality, provider type) closed lately
         for event in reversed(self.events):  # events are appended in year order
-            if year - event["year"] >= GAP_YEARS:
+            if year - event["year"] >= g.closure_years:
                 break
             if event["kind"] in ("closure", "shock"):
                 recent.add(
@@ -55,19 +54,21 @@ class Gaps:
             return np.bincount(of_place, weights=per_place[homes], minlength=n)
 
         grocery_minutes = model.access.nearest_minutes[ServiceType.grocery][CAR]
-        unserved = by_municipality(model.place_population() * (grocery_minutes > 10))
+        unserved = by_municipality(
+            model.place_population() * (grocery_minutes > g.grocery_unserved_minutes)
+        )
         p = model.population.people
         rows = model.population.alive_rows
         municipality = model.person_municipality(rows)
         place = model.population.person_place(rows)
         far_no_car = (
             ~p.has_car[rows]
-            & (p.age[rows] >= 6)
-            & (town.minutes[NO_CAR, place, town.centres[municipality]] > 30)
+            & (p.age[rows] >= model.config.services.bus_rider_min_age)
+            & (town.minutes[NO_CAR, place, town.centres[municipality]] > g.citizen_bus_far_minutes)
         )
         far = np.bincount(municipality[far_no_car], minlength=n)
         residents = np.bincount(municipality, minlength=n)
-        old = np.bincount(municipality[p.age[rows] >= 65], minlength=n)
+        old = np.bincount(municipality[p.age[rows] >= g.senior_cohousing_old_age], minlength=n)
         stock, vacant, _ = model.housing.stock_by_place()
         stock_m, vacant_m = by_municipality(stock), by_municipality(vacant)
         pools, pubs = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
@@ -79,34 +80,51 @@ class Gaps:
         col = KIND_INDEX
         for m in range(n):
             gaps[m, col[InitiativeType.coop_shop]] = (
-                1.0 if (m, "grocery") in recent else 0.5 if unserved[m] >= 300 else 0.0
+                g.coop_shop_closure_gap
+                if (m, "grocery") in recent
+                else g.coop_shop_unserved_gap
+                if unserved[m] >= g.coop_shop_unserved_residents
+                else 0.0
             )
             gaps[m, col[InitiativeType.citizen_bus]] = (
-                1.0 if (m, "bus_line") in recent else 0.5 if far[m] >= 50 else 0.0
+                g.citizen_bus_closure_gap
+                if (m, "bus_line") in recent
+                else g.citizen_bus_far_gap
+                if far[m] >= g.citizen_bus_far_people
+                else 0.0
             )
             debt = services.municipalities[m]
             at_risk = (
-                pools[m] and debt.debt_per_resident_eur > 0.8 * debt.cfg.debt_limit_per_resident_eur
+                pools[m]
+                and debt.debt_per_resident_eur
+                > g.pool_debt_share * debt.cfg.debt_limit_per_resident_eur
             )
             gaps[m, col[InitiativeType.pool_coop]] = (
-                1.0 if (m, "pool") in recent else 0.7 if at_risk else 0.0
+                g.pool_closure_gap if (m, "pool") in recent else g.pool_debt_gap if at_risk else 0.0
             )
             centre = town.centres[m]
             centre_vacancy = vacant[centre] / max(stock[centre], 1)
             gaps[m, col[InitiativeType.community_house]] = (
-                0.7
+                g.community_house_pub_closure_gap
                 if (m, "pub") in recent
-                else 0.5
-                if pubs[m] == 0 or centre_vacancy > 0.08
+                else g.community_house_no_pub_gap
+                if pubs[m] == 0 or centre_vacancy > g.centre_vacancy
                 else 0.0
             )
-            gaps[m, col[InitiativeType.coworking]] = 0.3 if town.broadband[centre] >= 0.5 else 0.0
-            gaps[m, col[InitiativeType.energy_coop]] = 0.3
+            gaps[m, col[InitiativeType.coworking]] = (
+                g.coworking_gap
+                if town.broadband[centre] >= self.cfg.coworking_broadband_min
+                else 0.0
+            )
+            gaps[m, col[InitiativeType.energy_coop]] = g.energy_coop_gap
             old_share = old[m] / residents[m] if residents[m] else 0.0
             gaps[m, col[InitiativeType.senior_cohousing]] = (
-                0.5 if old_share > 0.25 and vacant_m[m] > 0.05 * stock_m[m] else 0.0
+                g.senior_cohousing_gap
+                if old_share > g.senior_cohousing_old_share
+                and vacant_m[m] > g.senior_cohousing_vacancy * stock_m[m]
+                else 0.0
             )
-            gaps[m, col[InitiativeType.participation]] = 0.2
+            gaps[m, col[InitiativeType.participation]] = g.participation_gap
         return gaps
 
     def _place_for(self, kind: InitiativeType, municipality: int) -> int:
@@ -125,11 +143,8 @@ class Gaps:
                     return int(town.index[event["place"]])
             minutes = model.access.nearest_minutes[ServiceType.grocery][CAR][places]
             population = model.place_population()[places]
-            return (
-                int(places[np.argmax(np.where(minutes > 5, population, -1))])
-                if (minutes > 5).any()
-                else centre
-            )
+            far = minutes > self.cfg.gaps.coop_shop_site_minutes
+            return int(places[np.argmax(np.where(far, population, -1))]) if far.any() else centre
         if kind is InitiativeType.citizen_bus:
             no_car = model.place_mode_counts()[places, NO_CAR]
             far = town.minutes[NO_CAR, places, centre]

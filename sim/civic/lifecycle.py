@@ -72,7 +72,7 @@ class LifeCycle:
         )
         # ... then, in order, those whose draw falls below their chance start unless their
         # municipality already has an active initiative of the kind.
-        for i in np.flatnonzero(draws < np.minimum(chance, 0.95)).tolist():
+        for i in np.flatnonzero(draws < np.minimum(chance, self.cfg.start_chance_max)).tolist():
             agent, m, kind = agents[i], int(municipality[i]), agents[i].idea
             if (m, kind) in busy:
                 continue
@@ -100,7 +100,7 @@ class LifeCycle:
             a, b = pop.live_ties()
             friends = np.concatenate([b[a == row], a[b == row]])
             friends = friends[
-                (p.engagement[friends] >= 0.4)
+                (p.engagement[friends] >= self.cfg.founder_engagement_min)
                 & (model.person_municipality(friends) == municipality)
             ]
             if friends.size:
@@ -192,7 +192,7 @@ class LifeCycle:
                     cfg.burnout_rate
                     * (load - 1.0)
                     * (cfg.support_burnout if initiative.supported else 1.0),
-                    0.9,
+                    cfg.burnout_quit_max,
                 )
                 initiative.members = initiative.members[rng.random(initiative.size) >= quit_rate]
             else:
@@ -209,7 +209,7 @@ class LifeCycle:
                     self._event(
                         "institutionalised", initiative, f"{cfg.institution_years} years running"
                     )
-            elif initiative.size < 0.3 * critical:
+            elif initiative.size < cfg.institution_min_share * critical:
                 self._end(initiative, Phase.declined, "too few members left")
 
     def _launch(self, initiative: Initiative) -> None:

@@ -80,7 +80,9 @@ class Recruitment:
             return
         # Engaged residents per municipality (public meetings, matching).
         rows = pop.alive_rows
-        engaged = rows[(p.engagement[rows] >= 0.5) & (p.age[rows] >= 16)]
+        engaged = rows[
+            (p.engagement[rows] >= cfg.engaged_min) & (p.age[rows] >= cfg.member_min_age)
+        ]
         engaged_by_m = [
             engaged[municipality_of[engaged] == m] for m in range(model.town.n_municipalities)
         ]
@@ -106,12 +108,14 @@ class Recruitment:
             candidates = candidates[
                 p.alive[candidates]
                 & ~member[candidates]
-                & (p.age[candidates] >= 16)
+                & (p.age[candidates] >= cfg.member_min_age)
                 & (municipality_of[candidates] == initiative.municipality)
             ]
             rate = cfg.join_rate * (cfg.join_rate_launched if initiative.phase.running else 1.0)
             rate *= cfg.support_recruitment if initiative.supported else 1.0
-            rate *= 1.0 + 0.25 * (self._learning(initiative.municipality, initiative.kind) - 1.0)
+            rate *= 1.0 + cfg.learning_recruitment_share * (
+                self._learning(initiative.municipality, initiative.kind) - 1.0
+            )
             joined: list[np.ndarray] = []
             if candidates.size:
                 involved = np.bincount(neighbours, minlength=n)[candidates].astype(float)

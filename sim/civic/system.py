@@ -61,9 +61,15 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
         return links
 
     def assign_ideas(self, rows: np.ndarray) -> None:
-        """Some adults 20–70 among ``rows`` get an idea, more likely the more engaged they are."""
+        """Some adults (``idea_min_age``..``idea_max_age``) among ``rows`` get an idea, more likely
+        the more engaged they are."""
         p = self.model.population.people
-        rows = rows[(p.age[rows] >= 20) & (p.age[rows] <= 70) & ~p.idea_drawn[rows]]
+        cfg = self.cfg
+        rows = rows[
+            (p.age[rows] >= cfg.idea_min_age)
+            & (p.age[rows] <= cfg.idea_max_age)
+            & ~p.idea_drawn[rows]
+        ]
         p.idea_drawn[rows] = True
         if rows.size == 0:
             return
@@ -113,7 +119,7 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
         """Ideas, gaps, starts, support, recruitment, phases, effects, civic life (in this order)."""
         p = self.model.population.people
         rows = self.model.population.alive_rows
-        newly = rows[~p.idea_drawn[rows] & (p.age[rows] >= 20)]
+        newly = rows[~p.idea_drawn[rows] & (p.age[rows] >= self.cfg.idea_min_age)]
         self.assign_ideas(newly)
         self.prune_members()
         gaps = self.gaps()

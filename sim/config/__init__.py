@@ -11,9 +11,9 @@ a source, a unit and a valid role.
 Modules: ``vocabulary`` (enums and ConfigError), ``param`` (the field helper), ``bands`` (age
 bands), one module per config group (``town``, ``demography``, ``work``, ``migration``,
 ``housing``, ``qol``, ``social``, ``services`` with ``service_kind``, ``municipality``,
-``shock``, ``civic``, ``policy``, ``output``), each with its defaults and its own rules,
-``root`` (Config with the rules that span groups, and validate) and ``table`` (the parameter
-table). This package re-exports the names the rest of the code imports.
+``shock``, ``civic`` with ``civic_gaps``, ``policy``, ``output``), each with its defaults and
+its own rules, ``root`` (Config with the rules that span groups, and validate) and ``table``
+(the parameter table). This package re-exports the names the rest of the code imports.
 
 Nothing here imports Hydra or sim.town: the CLI turns the composed Hydra config into these
 dataclasses, tests, notebooks and sweeps build them directly, and ``sim.town.resolve_town``
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from sim.config.bands import check_age_structure, check_bands
 from sim.config.civic import INITIATIVE_SOURCES, CivicConfig, InitiativeTypeConfig
+from sim.config.civic_gaps import GapsConfig
 from sim.config.demography import DemographyConfig
 from sim.config.housing import HousingConfig
 from sim.config.migration import MigrationConfig
@@ -95,6 +96,7 @@ __all__ = [
     "ConstructionRule",
     "DemographyConfig",
     "EdgeConfig",
+    "GapsConfig",
     "HousingConfig",
     "InfillFirstConfig",
     "InitiativeType",

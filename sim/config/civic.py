@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.config.civic_gaps import GapsConfig
 from sim.config.param import ASSUMPTION, Sourced, param, sourced
+from sim.config.vocabulary import ConfigError
 
 
 @dataclass
@@ -177,7 +179,7 @@ class CivicConfig:
         unit="",
         role="uncertainty",
         source="assumption (change agents are few, seed-notes §6.2 Kristof)",
-        doc="share of adults 20–70 with an idea, in proportion to their engagement propensity",
+        doc="share of adults idea_min_age..idea_max_age with an idea, in proportion to their engagement propensity",
     )
     start_rate: float = param(
         0.03,
@@ -241,7 +243,7 @@ class CivicConfig:
         unit="",
         role="uncertainty",
         source="assumption (public meetings and the local press reach the engaged at the initiative's place)",
-        doc="yearly chance an engaged resident (propensity >= 0.5) of the place joins, x propensity x min(1, members / critical mass) x (1 + necessity boost x gap at the start)",
+        doc="yearly chance an engaged resident (propensity >= engaged_min) of the place joins, x propensity x min(1, members / critical mass) x (1 + necessity boost x gap at the start)",
     )
     target_size_factor: float = param(
         2.0,
@@ -334,7 +336,7 @@ class CivicConfig:
         unit="",
         role="uncertainty",
         source="assumption (a coordination office matches volunteers to projects, seed-notes [004] Stellwerk Altena)",
-        doc="yearly chance that an engaged resident (propensity >= 0.5) without a tie to it joins, with a coordination office",
+        doc="yearly chance that an engaged resident (propensity >= engaged_min) without a tie to it joins, with a coordination office",
     )
     civic_scale: float = param(
         8.0,
@@ -343,7 +345,7 @@ class CivicConfig:
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
-        doc="civic life = 1 - exp(-sum of weights x (10,000 / residents)^0.5 / scale)",
+        doc="civic life = 1 - exp(-sum of weights x (civic_reference_population / residents)^0.5 / scale)",
     )
     cross_town_learning: float = param(
         0.0,
@@ -359,7 +361,7 @@ class CivicConfig:
         unit="",
         role="uncertainty",
         source="assumption; broadband gate seed-notes M-G1; modest, as the sources doubt that pioneers stay ([000] 'länger als einen Sommer?')",
-        doc="remote-worker arrivals x (1 + pull x gate), gate = max(0, broadband - 0.5) / 0.5",
+        doc="remote-worker arrivals x (1 + pull x gate), gate = max(0, broadband - coworking_broadband_min) / (1 - coworking_broadband_min)",
     )
     participation_engagement_gain: float = param(
         0.03,
@@ -398,3 +400,128 @@ class CivicConfig:
         source="assumption; seed-notes M-E2 (self-supply brings revenue)",
         doc="municipal revenue from an energy cooperative (leases, taxes)",
     )
+    gaps: GapsConfig = field(default_factory=GapsConfig)
+    idea_min_age: int = param(
+        20,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (change agents are adults of working age, seed-notes §6.2 Kristof)",
+        doc="youngest age at which a resident can get an idea (drawn once, on reaching it)",
+    )
+    idea_max_age: int = param(
+        70,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (change agents are adults of working age, seed-notes §6.2 Kristof)",
+        doc="oldest age at which a resident can get an idea",
+    )
+    start_chance_max: float = param(
+        0.95,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (a gap raises the chance to start, never to certainty)",
+        doc="cap on a change agent's yearly chance to start an initiative",
+    )
+    founder_engagement_min: float = param(
+        0.4,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (friends of the initiator join when somewhat engaged, below engaged_min)",
+        doc="engagement propensity a tie of the initiator needs to be a founding member",
+    )
+    burnout_quit_max: float = param(
+        0.9,
+        min=0,
+        max=1,
+        unit="1/yr",
+        role="uncertainty",
+        source="assumption (even an overloaded group keeps a core)",
+        doc="cap on the yearly share of members who quit from burnout",
+    )
+    institution_min_share: float = param(
+        0.3,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (an institution carries on with a core of members)",
+        doc="an institution declines when its members fall below this share of its critical mass",
+    )
+    engaged_min: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (the upper half of the engagement scale)",
+        doc="engagement propensity from which a resident is engaged: reached by public meetings and matching",
+    )
+    member_min_age: int = param(
+        16,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (from 16 young people can join associations and cooperatives)",
+        doc="youngest age at which a resident joins an initiative (through ties, meetings or matching)",
+    )
+    learning_recruitment_share: float = param(
+        0.25,
+        min=0,
+        unit="",
+        role="uncertainty",
+        source="assumption (a proven type mainly raises the chance to start; recruitment still needs local ties)",
+        doc="recruitment x (1 + share x (cross-town learning factor - 1))",
+    )
+    broad_age_below: int = param(
+        30,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption; seed-notes SF31 (young people and newcomers are missing from narrow participation)",
+        doc="members younger than this make a participation process broad",
+    )
+    broad_years_in_town_below: int = param(
+        5,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption; seed-notes SF31 (young people and newcomers are missing from narrow participation)",
+        doc="members fewer years in town than this (newcomers) make a participation process broad",
+    )
+    civic_reference_population: float = param(
+        10000.0,
+        min=0.0,
+        exclusive_min=True,
+        unit="residents",
+        role="structural",
+        source="assumption (normalisation: the same initiatives matter more in a smaller town; civic_scale sets the level)",
+        doc="town size at which civic weights count fully: x (reference / residents)^0.5",
+    )
+    coworking_broadband_min: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption; broadband gate seed-notes M-G1",
+        doc="broadband coverage coworking needs: from it there is a coworking gap, above it coworking draws remote workers",
+    )
+
+    def check(self, path: str) -> None:
+        """Ideas go to an age range; the broadband gate needs room above its threshold."""
+        if self.idea_min_age > self.idea_max_age:
+            raise ConfigError(
+                f"{path}.idea_max_age",
+                self.idea_max_age,
+                f"an age >= idea_min_age ({self.idea_min_age})",
+            )
+        if self.coworking_broadband_min >= 1:
+            raise ConfigError(
+                f"{path}.coworking_broadband_min", self.coworking_broadband_min, "a share below 1"
+            )

@@ -381,11 +381,128 @@ class ServicesConfig:
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
-        doc="working-age residents (25–64) the town needs per manufacturing job; below it for loss_years the employer leaves",
+        doc="working-age residents (labour_age_min..labour_age_max) the town needs per manufacturing job; below it for loss_years the employer leaves",
+    )
+    labour_age_min: int = param(
+        25,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (working age after education)",
+        doc="youngest age counted in the town's labour pool (the manufacturer's recruitment)",
+    )
+    labour_age_max: int = param(
+        64,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (working age before the statutory pension)",
+        doc="oldest age counted in the town's labour pool",
+    )
+    bus_rider_min_age: int = param(
+        6,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (from school age children ride a bus alone)",
+        doc="youngest age counted among the riders of a bus line without a car (also the people the citizen-bus gap counts)",
+    )
+    retirement_hazard_60_64_from_age: int = param(
+        60,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (bands of the retirement hazards around the statutory pension age)",
+        doc="owners retire from this age with retirement_hazard_60_64 (none before)",
+    )
+    retirement_hazard_65_69_from_age: int = param(
+        65,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (bands of the retirement hazards around the statutory pension age)",
+        doc="from this age with retirement_hazard_65_69",
+    )
+    retirement_hazard_70_plus_from_age: int = param(
+        70,
+        min=0,
+        unit="years",
+        role="structural",
+        source="assumption (bands of the retirement hazards around the statutory pension age)",
+        doc="from this age with retirement_hazard_70_plus",
+    )
+    successor_age_min: int = param(
+        30,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (successors take over in mid-career)",
+        doc="a successor's age is uniform between successor_age_min and successor_age_max",
+    )
+    successor_age_max: int = param(
+        50,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (successors take over in mid-career)",
+    )
+    gp_owner_age_min: int = param(
+        35,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (GPs open a practice after medical school and specialist training)",
+        doc="initial GP owners under gp_owner_age_old are uniform from this age",
+    )
+    gp_owner_age_old: int = param(
+        60,
+        min=0,
+        unit="years",
+        role="structural",
+        source="the age gp_share_60_plus refers to (Destatis/BÄK 2024, shared data README)",
+        doc="initial GP owners are this old or older with probability gp_share_60_plus",
+    )
+    gp_owner_age_max: int = param(
+        69,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (few GPs practise past 70)",
+        doc="oldest initial GP owner (uniform from gp_owner_age_old)",
+    )
+    owner_age_mean: float = param(
+        50.0,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (owners of small businesses are mostly middle-aged)",
+        doc="initial owners of other private providers: age normal(mean, sd), rounded, clipped to owner_age_min..owner_age_max",
+    )
+    owner_age_sd: float = param(
+        9.0,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (owners of small businesses are mostly middle-aged)",
+    )
+    owner_age_min: int = param(
+        28,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (owners of small businesses are mostly middle-aged)",
+    )
+    owner_age_max: int = param(
+        72,
+        min=0,
+        unit="years",
+        role="uncertainty",
+        source="assumption (owners of small businesses are mostly middle-aged)",
     )
 
     def check(self, path: str) -> None:
-        """Every market provider has a cost base; the online share is a year: share mapping."""
+        """Every market provider has a cost base; the online share is a year: share mapping; age
+        ranges are ordered."""
         for kind in ServiceType:
             settings = getattr(self, kind.name)
             if (
@@ -408,3 +525,18 @@ class ServicesConfig:
                 raise ConfigError(f"{path}.online_share[{year}]", share, "a share in [0, 1]")
         if not self.online_share:
             raise ConfigError(f"{path}.online_share", {}, "at least one year: share entry")
+        ordered = (
+            ("labour_age_min", "labour_age_max", False),
+            ("retirement_hazard_60_64_from_age", "retirement_hazard_65_69_from_age", False),
+            ("retirement_hazard_65_69_from_age", "retirement_hazard_70_plus_from_age", False),
+            ("successor_age_min", "successor_age_max", False),
+            ("gp_owner_age_min", "gp_owner_age_old", True),
+            ("gp_owner_age_old", "gp_owner_age_max", False),
+            ("owner_age_min", "owner_age_max", False),
+        )
+        for low, high, strict in ordered:
+            lo, hi = getattr(self, low), getattr(self, high)
+            if hi < lo or (strict and hi == lo):
+                raise ConfigError(
+                    f"{path}.{high}", hi, f"an age {'>' if strict else '>='} {low} ({lo})"
+                )
