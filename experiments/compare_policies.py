@@ -27,7 +27,10 @@ Usage::
 
 Outputs in ``--out`` (default: the first folder given): ``policy_comparison.csv`` (one row per
 policy, town, variant, seed and horizon), ``policy_comparison_summary.csv``,
-``policy_comparison.md`` (the table) and ``policy_comparison.png`` (the figure).
+``policy_comparison.md`` (the table) and ``policy_comparison.png`` (the figure), and
+``policy_comparison_pairing.csv``: per policy, town and horizon the SD of the paired
+differences in population against that of independent runs, the variance-reduction factor
+and the seeds a ±``--half-width`` confidence interval needs (also a section of the table).
 """
 
 from __future__ import annotations
@@ -164,6 +167,8 @@ def paired_differences(
             ):
                 row[column] = float(run.at[horizon, column] - b.at[horizon, column])
             row["population_pct"] = 100.0 * row["population"] / float(b.at[horizon, "population"])
+            row["population_policy"] = float(run.at[horizon, "population"])
+            row["population_baseline"] = float(b.at[horizon, "population"])
             costs = run.loc[1:horizon, "policy_cost_eur"]
             row["cost_eur_per_year"] = float(costs.mean()) if len(costs) else 0.0
             rows.append(row)
@@ -210,6 +215,42 @@ def summarise(diffs: pd.DataFrame) -> pd.DataFrame:
             entry[f"{column}_p95"] = values.quantile(0.95)
         out.append(entry)
     return pd.DataFrame(out)
+
+
+def pairing(diffs: pd.DataFrame, half_width: float) -> pd.DataFrame:
+    """What pairing buys for population, per policy, town, variant and year (sim/pairing.py)."""
+    from sim.pairing import paired_statistics
+
+    rows = []
+    for (policy, town, variant, year), group in diffs.groupby(
+        ["policy", "town", "variant", "year"], sort=False
+    ):
+        stats_ = paired_statistics(
+            group["population_policy"].to_numpy(),
+            group["population_baseline"].to_numpy(),
+            half_width=half_width,
+        )
+        rows.append({"policy": policy, "town": town, "variant": variant, "year": year, **stats_})
+    return pd.DataFrame(rows)
+
+
+def pairing_markdown(table: pd.DataFrame, half_width: float) -> str:
+    lines = [
+        "## What pairing buys (population)",
+        "",
+        "SD of the per-seed differences to the baseline (paired) against that of two independent "
+        f"runs (unpaired); seeds needed for a 95 % CI of ±{half_width:g} residents.",
+        "",
+        "| town | year | policy | SD paired | SD unpaired | variance reduction | seeds needed (paired / unpaired) |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {row.town} | {row.year} | {row.policy} | {row.sd_paired:.0f} | "
+        f"{row.sd_unpaired:.0f} | {row.variance_reduction:.1f}× | "
+        f"{row.seeds_needed_paired:.0f} / {row.seeds_needed_unpaired:.0f} |"
+        for row in table.sort_values(["town", "year", "policy"]).itertuples()
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def markdown(summary: pd.DataFrame) -> str:
@@ -333,6 +374,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--at", default="20,30", help="horizons in years, comma-separated (default 20,30)"
     )
+    parser.add_argument(
+        "--half-width",
+        type=float,
+        default=50.0,
+        help="target half-width of the population CI for the seeds-needed figures (default 50)",
+    )
     args = parser.parse_args(argv)
     missing = [str(p) for p in args.runs if not p.is_dir()]
     if missing:
@@ -351,7 +398,9 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     diffs.to_csv(out / "policy_comparison.csv", index=False)
     summary.to_csv(out / "policy_comparison_summary.csv", index=False)
-    text = markdown(summary)
+    pairs = pairing(diffs, args.half_width)
+    pairs.to_csv(out / "policy_comparison_pairing.csv", index=False)
+    text = markdown(summary) + "\n" + pairing_markdown(pairs, args.half_width)
     if notes:
         text += "\nLeft out:\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     (out / "policy_comparison.md").write_text(text)

@@ -16,10 +16,14 @@ import numpy as np
 from sim import data
 from sim.config import LifeStage
 from sim.population import Origin, Role
-from sim.synthesis import build_ties, draw_engagement, match_by_age
+from sim.randomness import child_ids
+from sim.synthesis import draw_engagement
 
 if TYPE_CHECKING:
     from sim.model import TownModel
+
+AGE_GAP, AGE_GAP_SD = 2.0, 2.0
+"""Men are about two years older than their female partners (assumption, ODD §7.1)."""
 
 FEMALE_SHARE_AT_BIRTH = 100 / 205.5
 """About 105.5 boys are born per 100 girls in Germany (Destatis)."""
@@ -40,7 +44,7 @@ def deaths(model: TownModel) -> None:
     rows = pop.alive_rows
     age = np.minimum(p.age[rows], data.MAX_AGE).astype(np.int64)
     sex = p.female[rows].astype(np.int64)
-    dies = model.rng.random(rows.size) < model.death_q[sex, age]
+    dies = model.uniform("death", rows) < model.death_q[sex, age]
     model.flows.note_exposure(sex, age)
     model.flows.note_deaths(sex[dies], age[dies])
     pop.remove_people(rows[dies])
@@ -53,16 +57,16 @@ def births(model: TownModel) -> None:
     rows = pop.alive_rows
     women = rows[p.female[rows] & (p.age[rows] >= 15) & (p.age[rows] <= 49)]
     rate = model.fertility[p.age[women]]
-    mothers = women[model.rng.random(women.size) < rate]
+    mothers = women[model.uniform("birth", women) < rate]
     model.flows.note_fertility_exposure(p.age[women], p.age[mothers])
     n = mothers.size
     if n == 0:
         return
-    female = model.rng.random(n) < FEMALE_SHARE_AT_BIRTH
+    female = model.uniform("birth", mothers, 1) < FEMALE_SHARE_AT_BIRTH
     sex = female.astype(np.int64)
     # Infant deaths fall mostly in the first weeks: q_0 applies within the birth year. Babies
     # who die are counted as births and deaths but never become residents.
-    infant = model.rng.random(n) < model.death_q[sex, 0]
+    infant = model.uniform("birth", mothers, 2) < model.death_q[sex, 0]
     model.flows.births += n
     model.flows.note_exposure(sex, np.zeros(n, dtype=np.int64))
     model.flows.note_deaths(sex[infant], np.zeros(int(infant.sum()), dtype=np.int64))
@@ -72,16 +76,18 @@ def births(model: TownModel) -> None:
         return
     babies = pop.add_people(
         k,
+        pid=child_ids(p.pid[mothers[survivors]], model.year, salt=0),
         age=0,
         female=female[survivors],
         household=p.household[mothers[survivors]],
         role=Role.child,
         stage=LifeStage.child,
-        engagement=draw_engagement(model, k),
         years_in_town=0,
         origin=Origin.born_here,
     )
-    build_ties(model, babies)
+    p = pop.people  # the columns were extended
+    p.engagement[babies] = draw_engagement(model, babies)
+    model.awaiting_ties.append(babies)  # their ties are made with the newcomers' (step 11)
 
 
 def leave_parental_home(model: TownModel) -> None:
@@ -97,10 +103,12 @@ def leave_parental_home(model: TownModel) -> None:
         d.leave_home_hazard_18_24,
         np.where(age < 30, d.leave_home_hazard_25_29, d.leave_home_hazard_30_plus),
     )
-    leavers = candidates[model.rng.random(candidates.size) < hazard]
+    leavers = candidates[model.uniform("leave_home", candidates) < hazard]
     if leavers.size == 0:
         return
-    dwellings = model.housing.allocate(leavers.size, prefer_places=pop.person_place(leavers))
+    dwellings = model.housing.allocate(
+        p.pid[leavers], "leave_home", prefer_places=pop.person_place(leavers)
+    )
     served = dwellings >= 0
     model.flows.blocked_household_formations += int((~served).sum())
     leavers, dwellings = leavers[served], dwellings[served]
@@ -122,12 +130,11 @@ def form_couples(model: TownModel) -> None:
     pop = model.population
     p = pop.people
     d = model.config.demography
-    rng = model.rng
     rows = pop.alive_rows
     single = rows[(p.partner[rows] < 0) & (p.age[rows] >= 20) & (p.age[rows] < 60)]
     hazard = np.where(p.age[single] < 25, d.partnering_hazard_20_24, d.partnering_hazard)
-    seekers = single[rng.random(single.size) < hazard]
-    men, women = match_by_age(seekers[~p.female[seekers]], seekers[p.female[seekers]], p.age, rng)
+    seekers = single[model.uniform("couple", single) < hazard]
+    men, women = match_partners(model, seekers[~p.female[seekers]], seekers[p.female[seekers]])
     if men.size == 0:
         return
     keep = p.household[men] != p.household[women]
@@ -135,7 +142,9 @@ def form_couples(model: TownModel) -> None:
     both_with_parents = (p.role[men] == Role.child) & (p.role[women] == Role.child)
     # Couples who both still live with their parents need a dwelling: allocate in one go.
     needing = np.flatnonzero(both_with_parents)
-    dwellings = model.housing.allocate(needing.size, prefer_places=pop.person_place(women[needing]))
+    dwellings = model.housing.allocate(
+        p.pid[women[needing]], "couple_home", prefer_places=pop.person_place(women[needing])
+    )
     model.flows.blocked_household_formations += int((dwellings < 0).sum())
     served = np.zeros(men.size, dtype=bool)
     served[needing[dwellings >= 0]] = True
@@ -180,18 +189,64 @@ def form_couples(model: TownModel) -> None:
     model.flows.couples_formed += int(formed.sum())
 
 
+def match_partners(
+    model: TownModel, men: np.ndarray, women: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair this year's seekers by keyed preferences.
+
+    Each woman ranks the men by a keyed clock, shorter the closer a man is to the usual age
+    gap (men about ``AGE_GAP`` years older, spread ``AGE_GAP_SD``; assumption, ODD §7.1). In
+    rounds, every unmatched woman proposes to her first choice among the free men; a man with
+    several proposals takes the woman who comes first in a keyed order. Her clocks are keyed
+    by her id and each man's, so one seeker more or less in a paired run changes few pairs
+    (matching by age rank would shift every later pair).
+
+    Returns:
+        Two arrays of equal length: the men and the women, pair by pair.
+    """
+    p = model.population.people
+    if men.size == 0 or women.size == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    u = model.streams.pair_uniforms("partner", model.year, p.pid[women], p.pid[men])
+    gap = (p.age[men][None, :] - p.age[women][:, None].astype(float) - AGE_GAP) / AGE_GAP_SD
+    log_clock = np.log(np.maximum(-np.log1p(-u), 1e-300)) + 0.5 * gap**2  # (women, men)
+    priority = np.lexsort((p.pid[women], model.uniform("couple_order", women)))
+    rank = np.empty(women.size, dtype=np.int64)
+    rank[priority] = np.arange(women.size)
+    husband = np.full(women.size, -1, dtype=np.int64)
+    taken = np.zeros(men.size, dtype=bool)
+    while True:
+        single = np.flatnonzero(husband < 0)
+        if single.size == 0 or taken.all():
+            break
+        choice = np.argmin(np.where(taken[None, :], np.inf, log_clock[single]), axis=1)
+        # Per man, the proposing woman who comes first in the keyed order wins.
+        order = np.lexsort((rank[single], choice))
+        first = np.concatenate([[True], choice[order][1:] != choice[order][:-1]])
+        winners = single[order[first]]
+        husband[winners] = choice[order[first]]
+        taken[choice[order[first]]] = True
+    matched = np.flatnonzero(husband >= 0)
+    return men[husband[matched]], women[matched]
+
+
 def separations(model: TownModel) -> None:
     """Couples separate; one partner moves to a free dwelling in town, children stay."""
     pop = model.population
     p = pop.people
-    rng = model.rng
     rows = pop.alive_rows
     in_couple = rows[(p.partner[rows] > rows)]  # each couple once
-    splitting = in_couple[rng.random(in_couple.size) < model.config.demography.separation_hazard]
+    splitting = in_couple[
+        model.uniform("separation", in_couple) < model.config.demography.separation_hazard
+    ]
     if splitting.size == 0:
         return
-    leaving = np.where(rng.random(splitting.size) < 0.5, splitting, p.partner[splitting])
-    dwellings = model.housing.allocate(leaving.size, prefer_places=pop.person_place(leaving))
+    leaving = np.where(
+        model.uniform("separation", splitting, 1) < 0.5, splitting, p.partner[splitting]
+    )
+    dwellings = model.housing.allocate(
+        p.pid[leaving], "separation_home", prefer_places=pop.person_place(leaving)
+    )
     leaving, dwellings = leaving[dwellings >= 0], dwellings[dwellings >= 0]
     if leaving.size == 0:
         return

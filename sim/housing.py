@@ -70,15 +70,18 @@ class HousingMarket:
 
     def allocate(
         self,
-        count: int,
+        requesters: np.ndarray,
+        decision: str,
         prefer_places: np.ndarray | None = None,
         place_weights: np.ndarray | None = None,
         local_preference: float = 0.7,
     ) -> np.ndarray:
-        """Find free habitable dwellings for ``count`` new households.
+        """Find free habitable dwellings for new households, one per requester.
 
         Args:
-            count: how many dwellings are wanted.
+            requesters: stable ids of those asking (e.g. the people's ``pid``); they key the
+                random numbers of their choice (sim/randomness.py).
+            decision: the name of the keyed stream (e.g. ``"leave_home"``).
             prefer_places: per request, the place looked at first (taken with probability
                 ``local_preference`` if it has a free dwelling), e.g. the parents' place.
             place_weights: otherwise, places are drawn in proportion to these weights times
@@ -88,14 +91,38 @@ class HousingMarket:
             One dwelling row per request, -1 where none was left. Better dwellings are taken
             first (weighted random order by condition).
         """
-        rng = self.model.rng
+        requesters = np.asarray(requesters, dtype=np.int64)
+        # Requests are served in a keyed order (not in the callers' row order), so that in
+        # paired runs the same requester comes at the same point wherever the runs agree.
+        order = np.lexsort(
+            (requesters, self.model.streams.uniform(decision, self.model.year, requesters, 9))
+        )
+        prefer = None if prefer_places is None else np.asarray(prefer_places)[order]
+        result = np.full(requesters.size, -1, dtype=np.int64)
+        result[order] = self._allocate_in_order(
+            requesters[order], decision, prefer, place_weights, local_preference
+        )
+        return result
+
+    def _allocate_in_order(
+        self,
+        requesters: np.ndarray,
+        decision: str,
+        prefer_places: np.ndarray | None,
+        place_weights: np.ndarray | None,
+        local_preference: float,
+    ) -> np.ndarray:
+        streams, year = self.model.streams, self.model.year
+        count = requesters.size
         d = self.model.population.dwellings
         free = self.model.population.vacant_dwellings(self.cfg.habitable_condition)
         if count <= 0 or free.size == 0:
-            return np.full(max(count, 0), -1, dtype=np.int64)
+            return np.full(count, -1, dtype=np.int64)
         # Weighted random order (Efraimidis-Spirakis): better condition comes first more often.
-        keys = np.log(rng.random(free.size)) / np.maximum(d.condition[free], 1e-6)
-        free = free[np.argsort(-keys)]
+        # Each dwelling's key is keyed by its row (rows are never reused), ties by row.
+        u = streams.uniform(f"{decision}/dwelling", year, free)
+        keys = np.log1p(-u) / np.maximum(d.condition[free], 1e-6)
+        free = free[np.lexsort((free, -keys))]
         n_places = self.model.town.n_places
         # Group by place, keeping the random order within a place; take from each place's front.
         free = free[np.argsort(d.place[free], kind="stable")]
@@ -105,14 +132,16 @@ class HousingMarket:
         wanted = min(count, free.size)
         place_of = np.full(wanted, -1, dtype=np.int64)
         if prefer_places is not None:
-            local = np.flatnonzero(rng.random(wanted) < local_preference)
+            local = np.flatnonzero(
+                streams.uniform(decision, year, requesters[:wanted], 1) < local_preference
+            )
             place_of[local] = np.asarray(prefer_places, dtype=np.int64)[local]
         weights = (
             np.ones(n_places) if place_weights is None else np.asarray(place_weights, dtype=float)
         )
         # Requests are served in order; one that finds its place full draws again among the
         # places with room left, in proportion to weight x free dwellings.
-        for _ in range(n_places + 1):
+        for attempt in range(n_places + 1):
             if (place_of >= 0).any():
                 order = np.flatnonzero(place_of >= 0)
                 rank = _rank_within(place_of[order], n_places)
@@ -127,7 +156,10 @@ class HousingMarket:
             cumulative = np.cumsum(room)
             place_of[pending] = np.minimum(
                 np.searchsorted(
-                    cumulative, rng.random(pending.size) * cumulative[-1], side="right"
+                    cumulative,
+                    streams.uniform(decision, year, requesters[pending], 2 + attempt)
+                    * cumulative[-1],
+                    side="right",
                 ),
                 n_places - 1,
             )
@@ -143,7 +175,7 @@ class HousingMarket:
     def update(self) -> None:
         """Decay, renovation, exit from the stock, prices, then construction."""
         cfg = self.cfg
-        rng = self.model.rng
+        model = self.model
         d = self.model.population.dwellings
         vacant = d.in_stock & (d.household < 0)
         occupied = d.in_stock & (d.household >= 0)
@@ -152,7 +184,9 @@ class HousingMarket:
         d.condition[vacant] -= cfg.vacant_decay_per_year * effects.vacant_decay_factor
         d.condition[occupied] -= cfg.occupied_decay_per_year
         worn = np.flatnonzero(occupied & (d.condition < cfg.renovation_threshold))
-        renovated = worn[rng.random(worn.size) < cfg.renovation_hazard]
+        renovated = worn[
+            model.streams.uniform("renovation", model.year, worn) < cfg.renovation_hazard
+        ]
         d.condition[renovated] = cfg.renovated_condition
         np.clip(d.condition, 0.0, 1.0, out=d.condition)
         leaving = vacant & (d.condition < cfg.exit_condition)
@@ -185,7 +219,7 @@ class HousingMarket:
             and greenfield
         ):
             share = stock[homes] / max(stock[homes].sum(), 1)
-            new[homes] = self.model.rng.multinomial(cfg.fixed_per_year, share)
+            new[homes] = self.model.generator("construction").multinomial(cfg.fixed_per_year, share)
         if greenfield:  # new land needs new networks
             self.serviced += new
         else:
@@ -223,7 +257,8 @@ class HousingMarket:
         # Counts before any renovation: renovating at one place does not change another's.
         decayed = np.bincount(d.place[self._decayed_vacant()], minlength=self.model.town.n_places)
         for place in tight:
-            count = int(self.model.rng.binomial(decayed[place], rate)) if decayed[place] else 0
+            draw = self.model.generator("reactivation", int(place))
+            count = int(draw.binomial(decayed[place], rate)) if decayed[place] else 0
             if count:
                 self._renovate_vacant(int(place), count)
 

@@ -30,11 +30,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import pdtr
 
 from sim.accessibility import place_qol_for_stage
-from sim.config import LifeStage
+from sim.config import AgeDistribution, LifeStage
 from sim.population import Origin, Role
-from sim.synthesis import build_ties, draw_car_access, draw_engagement
+from sim.randomness import combine, mix, name_key
+from sim.synthesis import box_muller, draw_car_access, draw_engagement
 from sim.town import CAR
 from sim.work import update_work
 
@@ -57,27 +59,33 @@ class AlumniPool:
     age: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
     female: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
     municipality: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
+    pid: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # when they left
 
-    def add(self, age: np.ndarray, female: np.ndarray, municipality: np.ndarray) -> None:
+    def add(
+        self, age: np.ndarray, female: np.ndarray, municipality: np.ndarray, pid: np.ndarray
+    ) -> None:
         self.age = np.concatenate([self.age, age.astype(np.int16)])
         self.female = np.concatenate([self.female, female.astype(bool)])
         self.municipality = np.concatenate([self.municipality, municipality.astype(np.int16)])
+        self.pid = np.concatenate([self.pid, pid.astype(np.int64)])
 
     def _keep(self, keep: np.ndarray) -> None:
-        self.age, self.female, self.municipality = (
+        self.age, self.female, self.municipality, self.pid = (
             self.age[keep],
             self.female[keep],
             self.municipality[keep],
+            self.pid[keep],
         )
 
     def age_one_year(self) -> None:
         self.age = self.age + 1
         self._keep(self.age <= ALUMNI_MAX_AGE)
 
-    def take(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def take(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Remove members ``index`` from the pool; returns their age, sex and former id."""
         keep = np.ones(self.age.size, dtype=bool)
         keep[index] = False
-        taken = self.age[index], self.female[index]
+        taken = self.age[index], self.female[index], self.pid[index]
         self._keep(keep)
         return taken
 
@@ -108,7 +116,6 @@ def out_migration(model: TownModel) -> None:
     pop = model.population
     p = pop.people
     m = model.config.migration
-    rng = model.rng
     rows = pop.alive_rows
     if rows.size == 0:
         return
@@ -154,7 +161,7 @@ def out_migration(model: TownModel) -> None:
     )
     rate = rate + np.where(in_education, m.education_hazard * far, 0.0)
 
-    leaves = rng.random(units.size) < 1.0 - np.exp(-rate)
+    leaves = model.uniform("leave_town", units) < 1.0 - np.exp(-rate)
     leaving = np.zeros(n_hh, dtype=bool)
     leaving[p.household[units[leaves & is_household]]] = True
     movers = np.concatenate(
@@ -172,6 +179,7 @@ def out_migration(model: TownModel) -> None:
         p.age[young_natives],
         p.female[young_natives],
         model.person_municipality(young_natives),
+        p.pid[young_natives],
     )
     model.flows.note_out(p.age[movers])
     model.flows.out_engagement += float(p.engagement[movers].sum())
@@ -215,15 +223,6 @@ NEWCOMER_STAGES: dict[Origin, tuple[LifeStage, ...]] = {
 }
 """Whose quality of life a newcomer household of each type weighs (assumption, ODD §7.6)."""
 
-MEAN_SIZE = {
-    Origin.family: 3.7,
-    Origin.young_adult: 1.35,
-    Origin.retiree: 1.6,
-    Origin.remote_worker: 2.0,
-}
-"""Mean persons per arriving household, as composed by ``_compose`` (used to turn expected
-persons into households)."""
-
 
 def attractiveness(model: TownModel, origin: Origin, weights: np.ndarray) -> float:
     """Town QoL minus best alternative QoL for a newcomer type, averaged over its members.
@@ -264,7 +263,7 @@ def in_migration(model: TownModel, remote_pull: list[float]) -> None:
         remote_pull: per municipality, the multiplier on remote-worker arrivals from its
             coworking spaces (civic life, ``CivicSystem.remote_worker_pull``).
     """
-    groups: list[tuple[Origin, np.ndarray, tuple[np.ndarray, np.ndarray] | None]] = []
+    groups: list[tuple[Origin, np.ndarray, np.ndarray, tuple[np.ndarray, ...] | None]] = []
     populations = model.municipality_population()
     stock, _, habitable = model.housing.stock_by_place()  # dwellings are taken only in _settle
     for municipality in range(model.town.n_municipalities):
@@ -289,8 +288,8 @@ def _arrivals(
 ) -> list:
     """Arriving households of one municipality: (origin, dwellings, returnees) per type."""
     m = model.config.migration
-    rng = model.rng
     town = model.town
+    year = model.year
     places = town.places_of(municipality)
     free = np.zeros(town.n_places)
     free[places] = habitable[places]
@@ -317,7 +316,11 @@ def _arrivals(
             * np.exp(m.attractiveness_sensitivity * (gain + m.qol_gap_reference))
             * housing_factor
         )
-        arrivals.append((origin, int(rng.poisson(expected / MEAN_SIZE[origin]))))
+        mean_size = getattr(m.newcomers, origin.name).mean_size()  # persons per household
+        # Inverse CDF of one keyed number: a slightly different expectation in a paired run
+        # changes the count by at most about one household, and the same households come.
+        u = model.streams.uniform("arrivals", year, np.array([municipality * 16 + int(origin)]))
+        arrivals.append((origin, poisson_quantile(u[0], expected / mean_size)))
 
     # Returnees: pool members from this municipality of returning age, same attractiveness response.
     gain = attractiveness(model, Origin.returnee, free)
@@ -332,21 +335,32 @@ def _arrivals(
         * np.exp(m.attractiveness_sensitivity * (gain + m.qol_gap_reference))
         * housing_factor
     )
-    returning = eligible[rng.random(eligible.size) < p_return]
+    u_return = model.streams.uniform("return", year, alumni.pid[eligible])
+    returning = eligible[u_return < p_return]
 
-    # Interleave types so a shortage of dwellings does not favour the first type.
-    queue = [origin for origin, n in arrivals for _ in range(n)] + [
+    # Each arriving household has a stable key: (year, municipality, origin, its number) for
+    # newcomers, the former id for returnees; paired runs bring the same households as far as
+    # their counts agree (sim/randomness.py). Types are interleaved in a keyed random order so
+    # that a shortage of dwellings does not favour the first type.
+    origins = [origin for origin, n in arrivals for _ in range(n)] + [
         Origin.returnee
     ] * returning.size
-    order = rng.permutation(len(queue))
-    queue = [queue[i] for i in order]
-    if not queue:
+    if not origins:
         return []
+    keys = np.concatenate(
+        [
+            *(_household_keys(year, municipality, origin, np.arange(n)) for origin, n in arrivals),
+            _household_keys(year, municipality, Origin.returnee, alumni.pid[returning]),
+        ]
+    )
+    order = np.lexsort((keys, model.streams.uniform("arrival_order", year, keys)))
+    queue = [origins[i] for i in order]
+    keys = keys[order]
     weights = np.zeros(town.n_places)
     weights[places] = np.exp(
         m.attractiveness_sensitivity * place_qol_for_stage(model, LifeStage.commuter, CAR)[places]
     )
-    dwellings = model.housing.allocate(len(queue), place_weights=weights)
+    dwellings = model.housing.allocate(keys.view(np.int64), "arrival", place_weights=weights)
     model.flows.arrivals_blocked += int((dwellings < 0).sum())
     served = np.array([int(o) for o in queue], dtype=np.int64)
     served[dwellings < 0] = -1
@@ -354,49 +368,74 @@ def _arrivals(
     for origin in (*rates.keys(), Origin.returnee):
         slots = np.flatnonzero(served == int(origin))
         if slots.size:
-            returnees = alumni.take(returning[: slots.size]) if origin is Origin.returnee else None
-            groups.append((origin, dwellings[slots], returnees))
+            returnees = None
+            if origin is Origin.returnee:  # those whose household found a dwelling, in order
+                key_of = _household_keys(year, municipality, Origin.returnee, alumni.pid[returning])
+                by_key = np.argsort(key_of)
+                found = by_key[np.searchsorted(key_of[by_key], keys[slots])]
+                returnees = alumni.take(returning[found])
+            groups.append((origin, dwellings[slots], keys[slots], returnees))
     return groups
 
 
+def poisson_quantile(u: float, mean: float) -> int:
+    """The smallest k with P(Poisson(mean) <= k) >= u: the inverse CDF, monotone in the mean."""
+    if mean <= 0:
+        return 0
+    ks = np.arange(0, int(mean + 12 * np.sqrt(mean) + 20))
+    return int(min(np.searchsorted(pdtr(ks, mean), u, side="left"), ks.size - 1))
+
+
+def _household_keys(
+    year: int, municipality: int, origin: Origin, numbers: np.ndarray
+) -> np.ndarray:
+    """Stable 64-bit keys of arriving households (uint64)."""
+    base = combine(name_key("arriving household"), year, municipality, int(origin))
+    return mix(np.asarray(numbers).astype(np.uint64) ^ base)
+
+
 def _compose(
-    model: TownModel, origin: Origin, n: int, returnees: tuple[np.ndarray, np.ndarray] | None
+    model: TownModel,
+    origin: Origin,
+    keys: np.ndarray,
+    returnees: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> dict[str, np.ndarray]:
-    """Members of ``n`` arriving households: household number, age, sex, role, partner."""
-    rng = model.rng
-    if origin is Origin.family:
-        couple = np.ones(n, dtype=bool)
-        first_age = np.clip(rng.normal(38, 5, n), 27, 52)
-        first_female = np.zeros(n, dtype=bool)
-        kids = 1 + rng.binomial(2, 0.35, n)
-    elif origin is Origin.young_adult:
-        couple = rng.random(n) < 0.35
-        first_age = rng.uniform(23, 36, n)
-        first_female = rng.random(n) < 0.5
-        kids = np.zeros(n, dtype=np.int64)
-    elif origin is Origin.retiree:
-        couple = rng.random(n) < 0.6
-        first_age = np.clip(rng.normal(64, 5, n), 55, 85)  # retirement and pre-retirement movers
-        first_female = rng.random(n) < 0.5
-        kids = np.zeros(n, dtype=np.int64)
-    elif origin is Origin.remote_worker:
-        couple = rng.random(n) < 0.6
-        first_age = rng.uniform(27, 46, n)
-        first_female = rng.random(n) < 0.5
-        kids = np.where(couple & (rng.random(n) < 0.4), 1 + rng.binomial(1, 0.5, n), 0)
-    else:  # returnee
-        ages, female = returnees
-        couple = rng.random(n) < 0.5
+    """Members of the arriving households ``keys``: household number, age, sex, role, partner,
+    and each member's stable id. Every number is keyed by the household's key."""
+    n = keys.size
+    year = model.year
+
+    def u(draw: int) -> np.ndarray:
+        return model.streams.uniform("newcomer", year, keys, draw)
+
+    def normal(draw: int) -> np.ndarray:
+        return box_muller(u(draw), u(draw + 1))
+
+    def binomial(trials: int, p: float, draw: int) -> np.ndarray:
+        return sum((u(draw + t) < p).astype(np.int64) for t in range(trials))
+
+    c = model.config.migration.newcomers
+    if origin is Origin.returnee:
+        ages, first_female, _ = returnees
+        couple = u(2) < c.returnee_couple_share
         first_age = ages.astype(float)
-        first_female = female
+        with_children = couple & (first_age >= c.returnee_children_min_age)
         kids = np.where(
-            couple & (first_age >= 28) & (rng.random(n) < 0.5), 1 + rng.binomial(1, 0.5, n), 0
+            with_children & (u(4) < c.returnee_children_share), 1 + binomial(1, 0.5, 5), 0
         )
+    else:
+        t = getattr(c, origin.name)
+        couple = u(2) < t.couple_share
+        if t.age_distribution is AgeDistribution.normal:
+            first_age = np.clip(t.age_mean + t.age_sd * normal(0), t.age_min, t.age_max)
+        else:
+            first_age = t.age_min + (t.age_max - t.age_min) * u(0)
+        first_female = u(3) < t.first_female_share
+        extra = binomial(t.children_extra_trials, t.children_extra_share, 5)
+        kids = np.where(couple & (u(4) < t.children_share), 1 + extra, 0)
     first_age = np.floor(first_age).astype(np.int64)
-    second_age = np.maximum(
-        18,
-        first_age + np.where(first_female, 2, -2) + np.round(rng.normal(0, 2, n)).astype(np.int64),
-    )
+    gap = np.where(first_female, 1, -1) * c.partner_age_gap + c.partner_age_sd * normal(10)
+    second_age = np.maximum(18, first_age + np.round(gap).astype(np.int64))
     mother_age = np.where(first_female, first_age, second_age)
 
     size = 1 + couple + kids
@@ -405,14 +444,24 @@ def _compose(
     age = np.where(
         position == 0, first_age[hh], np.where((position == 1) & couple[hh], second_age[hh], 0)
     )
+    # Each member's id: a hash of the household's key and their position in it (a returnee
+    # gets a new id: ids are never reused).
+    member_keys = mix(keys[hh] + position.astype(np.uint64) + np.uint64(1))
+    pid = ((member_keys >> np.uint64(2)) | np.uint64(1 << 62)).astype(np.int64)
+
+    def member_u(draw: int) -> np.ndarray:
+        return model.streams.uniform("newcomer member", year, pid, draw)
+
     female = np.where(
         position == 0,
         first_female[hh],
-        np.where((position == 1) & couple[hh], ~first_female[hh], rng.random(hh.size) < 0.487),
+        np.where(
+            (position == 1) & couple[hh], ~first_female[hh], member_u(0) < c.child_female_share
+        ),
     )
     is_kid = position >= 1 + couple[hh]
-    max_kid_age = np.clip(mother_age[hh] - 20, 0, 15)
-    age = np.where(is_kid, np.floor(rng.random(hh.size) * (max_kid_age + 1)), age).astype(np.int16)
+    max_kid_age = np.clip(mother_age[hh] - c.mother_age_at_first_child, 0, c.child_max_age)
+    age = np.where(is_kid, np.floor(member_u(1) * (max_kid_age + 1)), age).astype(np.int16)
     role = np.where(is_kid, Role.child, Role.adult).astype(np.int8)
     first_index = np.cumsum(size) - size
     partner = np.full(hh.size, -1, dtype=np.int64)
@@ -431,11 +480,13 @@ def _compose(
         "origin": origin_col,
         "is_kid": is_kid,
         "position": position,
+        "pid": pid,
     }
 
 
 def _settle(
-    model: TownModel, groups: list[tuple[Origin, np.ndarray, tuple[np.ndarray, np.ndarray] | None]]
+    model: TownModel,
+    groups: list[tuple[Origin, np.ndarray, np.ndarray, tuple[np.ndarray, ...] | None]],
 ) -> None:
     """Create the arriving households of all types in their dwellings, in one batch."""
     pop = model.population
@@ -453,14 +504,15 @@ def _settle(
             "years",
             "remote",
             "dwellings",
+            "pid",
         )
     }
     n_households = n_people = 0
-    for origin, dwellings, returnees in groups:
-        comp = _compose(model, origin, dwellings.size, returnees)
+    for origin, dwellings, keys, returnees in groups:
+        comp = _compose(model, origin, keys, returnees)
         columns["household"].append(comp["household"] + n_households)
         columns["partner"].append(np.where(comp["partner"] >= 0, comp["partner"] + n_people, -1))
-        for key in ("age", "female", "role", "origin"):
+        for key in ("age", "female", "role", "origin", "pid"):
             columns[key].append(comp[key])
         first = comp["position"] == 0
         columns["years"].append(
@@ -479,23 +531,27 @@ def _settle(
     age = merged["age"]
     rows = pop.add_people(
         age.size,
+        pid=merged["pid"],
         age=age,
         female=merged["female"],
         household=hh[merged["household"]],
         role=merged["role"],
         partner=np.where(merged["partner"] >= 0, merged["partner"] + base, -1),
-        has_car=draw_car_access(model, age),
-        engagement=draw_engagement(model, age.size),
         years_in_town=merged["years"],
         origin=merged["origin"],
     )
+    p = pop.people
+    p.has_car[rows] = draw_car_access(model, rows)
+    p.engagement[rows] = draw_engagement(model, rows)
     update_work(model, rows)
     # Remote workers keep their job at the metropolis and work from home (issue #2 newcomer type).
     workers = rows[merged["remote"] & (age >= 18) & (age < model.config.work.retirement_age)]
     pop.people.stage[workers] = LifeStage.remote_worker
     pop.people.job_place[workers] = model.town.metropolis_or_regional_centre
-    build_ties(model, rows)
-    for origin in dict.fromkeys(o for o, _, _ in groups):  # a region has a group per municipality
+    model.awaiting_ties.append(rows)  # ties are made for all of the year's newcomers at once
+    for origin in dict.fromkeys(
+        o for o, _, _, _ in groups
+    ):  # a region has a group per municipality
         members = merged["origin"] == int(origin)
         if origin is Origin.returnee:  # with the partners and children who came along
             members |= merged["origin"] == int(Origin.partner)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import mesa
 import numpy as np
 from mesa.discrete_space import Network
 
-from sim import accessibility, budget, data, demography, migration, work
+from sim import accessibility, budget, data, demography, migration, synthesis, work
 from sim.accessibility import Accessibility
 from sim.agents.resident import Resident
 from sim.civic import CivicSystem
@@ -18,6 +19,7 @@ from sim.housing import HousingMarket
 from sim.metrics import Recorder, YearFlows
 from sim.policies import Policies
 from sim.population import Origin, Population
+from sim.randomness import Streams
 from sim.services import ServiceSystem
 from sim.shocks import Shocks
 from sim.synthesis import synthesise
@@ -52,6 +54,7 @@ class TownModel(mesa.Model):
     def __init__(self, config: Config) -> None:
         super().__init__(rng=config.seed)
         self.config = config
+        self.streams = Streams(config.seed)  # random numbers keyed by decision (ODD §4)
         self.town = Town(resolve_town(config.town), config.qol)
         self.space = Network(self.town.graph, layout=self.town.layout(), random=self.random)
         region = self.town.config.region.value
@@ -71,6 +74,9 @@ class TownModel(mesa.Model):
         self.qol_weights = accessibility.weight_matrix(self)
         # The systems start empty; they are filled below, in the order of their random draws.
         self.events = EventLog()
+        self.awaiting_ties: list[np.ndarray] = []  # rows born or arrived this year
+        # Called with the phase's name after every phase of step() (tests check invariants).
+        self.after_phase: Callable[[str], None] = lambda phase: None
         self.access = Accessibility(self.town, config)
         self.policies = Policies(self)  # the levers of config.policy
         self.civic = CivicSystem(self, self.events)  # change agents and initiatives
@@ -94,20 +100,29 @@ class TownModel(mesa.Model):
     def step(self) -> None:
         """One year, in this order (ODD §3)."""
         self.flows = YearFlows()
+        done = self.after_phase
+        self.awaiting_ties = []
         self.population.compact()  # 1. Housekeeping
         self.policies.year()  # 2. Levers active this year: their effects, actions and costs
+        done("policies")
         # 3. Demography
         demography.age_one_year(self)
         self.alumni.age_one_year()
-        demography.deaths(self)
-        demography.births(self)
-        demography.leave_parental_home(self)
-        demography.form_couples(self)
-        demography.separations(self)
+        for process in (
+            demography.deaths,
+            demography.births,
+            demography.leave_parental_home,
+            demography.form_couples,
+            demography.separations,
+        ):
+            process(self)
+            done(process.__name__)
         # 4. Work
         work.update_work(self)
+        done("work")
         # 5. Housing
         self.housing.update()
+        done("housing")
         # 6. Services: shocks, demand and accounts, closures, successions, entries
         year = int(self.time)
         self.services.begin_year()
@@ -117,10 +132,12 @@ class TownModel(mesa.Model):
             effects=self.policies.effects,
             blocked=self.shocks.blocked(year),
         )
+        done("services")
         # 7. Civic life: change agents, initiatives, their effects
         self.tie_counts = self.population.tie_counts()  # used by recruitment and migration
         self.civic.year()
         self.access.clear_cache()  # civic life is part of a place's QoL
+        done("civic")
         # 8. The municipal budgets; jobs follow the providers still open
         lost_jobs = budget.year(
             self.services,
@@ -134,19 +151,27 @@ class TownModel(mesa.Model):
         self.refresh_job_choice()
         for place, staff in lost_jobs:
             self.lose_local_jobs(place, staff)
+        done("budget")
         # 9. Accessibility and quality of life
         self.qol = accessibility.quality_of_life(self)
         # 10. Migration
         if self.config.migration.enabled:
             migration.out_migration(self)
+            done("out_migration")
             remote_pull = [
                 self.civic.remote_worker_pull(m) for m in range(self.town.n_municipalities)
             ]
             migration.in_migration(self, remote_pull)
-        # 11. Observation (newcomers get their quality of life first)
+            done("in_migration")
+        # 11. Observation: this year's newborns and newcomers get their social ties (in one
+        # go: sim/synthesis.build_ties) and their quality of life
+        if self.awaiting_ties:
+            rows = np.concatenate(self.awaiting_ties)
+            synthesis.build_ties(self, rows[self.population.people.alive[rows]])
         self.qol = accessibility.update_quality_of_life(self, self.qol)
         self.civic.prune_members()  # those who left this year are no longer members
         self.recorder.record(self)
+        done("observation")
 
     def network_changed(self) -> None:
         """Recompute what depends on travel times: call after places or links change.
@@ -173,7 +198,10 @@ class TownModel(mesa.Model):
         workers = rows[(p.job_place[rows] == place) & (p.stage[rows] == LifeStage.local_worker)]
         count = min(round(jobs), workers.size)
         if count:
-            work.assign_work(self, self.rng.choice(workers, size=count, replace=False))
+            chosen = self.streams.choose(
+                f"job_loss/{place}", self.year, self.population.people.pid[workers], count
+            )
+            work.assign_work(self, workers[chosen], decision="job_loss")
 
     def town_attractiveness(self) -> float:
         """QoL gain of a family moving here over its best alternative (see sim/migration.py)."""
@@ -212,6 +240,21 @@ class TownModel(mesa.Model):
         self._place_mode_cache = (self.population.version, counts)
         return counts
 
+    # -- random numbers keyed by decision (sim/randomness.py) ---------------------------------
+
+    @property
+    def year(self) -> int:
+        """The simulated year: 0 while the town is built, then 1, 2, … within each step."""
+        return int(self.time)
+
+    def uniform(self, decision: str, rows: np.ndarray, draw: int = 0) -> np.ndarray:
+        """One uniform number in [0, 1) per person row, keyed by (seed, decision, year, pid)."""
+        return self.streams.uniform(decision, self.year, self.population.people.pid[rows], draw)
+
+    def generator(self, decision: str, *keys: int) -> np.random.Generator:
+        """A generator for a town-level draw of ``decision`` this year (and further keys)."""
+        return self.streams.generator(decision, self.year, *keys)
+
     # -- agents ----------------------------------------------------------------------------
 
     @property
@@ -227,6 +270,8 @@ class TownModel(mesa.Model):
         return agent
 
     def _add_agents(self, rows: np.ndarray) -> None:
+        people = self.population.people  # each newcomer's fixed place on the ring of ties
+        people.ring[rows] = self.streams.uniform("tie ring", 0, people.pid[rows])
         self._residents.extend(Resident(self, int(r)) for r in rows)
 
     def _remove_agents(self, rows: np.ndarray) -> None:

@@ -75,6 +75,8 @@ class People(Table):
     """One row per person who ever lived in the town since the last compaction."""
 
     columns: ClassVar[dict[str, Any]] = {
+        "pid": np.int64,  # stable id, never reused: keys the person's random draws (sim/randomness.py)
+        "ring": np.float64,  # fixed position on the ring of social ties (sim/synthesis.build_ties)
         "alive": np.bool_,  # lives in the town now (False: died or left)
         "age": np.int16,
         "female": np.bool_,
@@ -160,6 +162,11 @@ class Population:
         return self._alive_rows
 
     @property
+    def next_initial_pid(self) -> int:
+        """The id of the next person of the initial town (ids 0, 1, … in creation order)."""
+        return len(self.people)
+
+    @property
     def size(self) -> int:
         """Number of residents."""
         return int(self.people.alive.sum())
@@ -190,9 +197,15 @@ class Population:
 
     # -- people --------------------------------------------------------------------------------
 
-    def add_people(self, count: int, **values: Any) -> np.ndarray:
-        """Append people (alive) and create their agents. Returns their rows."""
-        rows = self.people.append(count, **values)
+    def add_people(self, count: int, *, pid: np.ndarray, **values: Any) -> np.ndarray:
+        """Append people (alive) with their stable ids ``pid`` and create their agents.
+
+        Returns their rows.
+        """
+        pid = np.asarray(pid, dtype=np.int64)
+        if pid.shape != (count,):
+            raise ValueError(f"add_people: {count} people need {count} ids, got {pid.shape}")
+        rows = self.people.append(count, pid=pid, **values)
         self._changed()
         self._on_added(rows)
         return rows

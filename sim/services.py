@@ -32,9 +32,10 @@ import numpy as np
 from sim import bus_lines, data
 from sim.accessibility import CHANNELS, DEMAND_KINDS, SHOP, SUPERMARKET, Accessibility, Channel
 from sim.agents.municipality import Municipality
-from sim.agents.provider import Provider
+from sim.agents.provider import Provider, clearly_better, draw_owner_age, fixed_cost
 from sim.config import Operator, ServiceType, ServiceTypeConfig
 from sim.events import EventLog
+from sim.randomness import SlotKeys
 from sim.town import CAR, NO_CAR
 
 if TYPE_CHECKING:
@@ -72,19 +73,6 @@ def need_by_age(bands: dict[str, float]) -> np.ndarray:
         low, high = data.parse_band(label)
         weights[low : high + 1] = value
     return weights
-
-
-def fixed_cost(settings: ServiceTypeConfig) -> float:
-    """The kind's fixed yearly cost: configured, or break-even users x spend x (1 - variable share)."""
-    if settings.fixed_cost_eur is not None:
-        return float(settings.fixed_cost_eur)
-    if settings.break_even_population is None:
-        return 0.0
-    return (
-        (1.0 - settings.variable_cost_share)
-        * settings.spend_per_person_eur
-        * settings.break_even_population
-    )
 
 
 class ServiceSystem:
@@ -126,6 +114,7 @@ class ServiceSystem:
         self._network_dirty = False
         self._dirty: set[Channel] = set()
         self._lost_jobs: list[tuple[int, float]] = []
+        self._keys = SlotKeys()  # stable keys of providers (sim/randomness.py)
 
     def open_initial(self) -> None:
         """The town's providers and municipalities, its bus lines, jobs and access tables.
@@ -182,18 +171,9 @@ class ServiceSystem:
         self.after_changes()
         return provider
 
-    def _owner_age(self, kind: ServiceType, initial: bool) -> int:
-        rng, c = self.model.rng, self.cfg
-        if not initial:
-            return int(rng.integers(c.successor_age_min, c.successor_age_max + 1))
-        if kind is ServiceType.gp:  # 40.8 % of GPs are 60 or older (KBV 2024)
-            return (
-                int(rng.integers(c.gp_owner_age_old, c.gp_owner_age_max + 1))
-                if rng.random() < c.gp_share_60_plus
-                else int(rng.integers(c.gp_owner_age_min, c.gp_owner_age_old))
-            )
-        age = round(rng.normal(c.owner_age_mean, c.owner_age_sd))
-        return int(np.clip(age, c.owner_age_min, c.owner_age_max))
+    def _owner_age(self, kind: ServiceType, initial: bool, key: int) -> int:
+        rng = self.model.streams.generator("owner_age", self.model.year, key)
+        return draw_owner_age(rng, self.cfg, kind, initial)
 
     # -- opening and closing ----------------------------------------------------------------
 
@@ -208,8 +188,9 @@ class ServiceSystem:
         reason: str = "",
     ) -> Provider:
         settings = self.settings_for(kind, fmt)
+        key = self._keys.next(kind.value, fmt, place, self.model.year)  # keys its own draws
         owner_age = (
-            self._owner_age(kind, initial) if settings.operator is Operator.private else None
+            self._owner_age(kind, initial, key) if settings.operator is Operator.private else None
         )
         provider = Provider(
             self.model,
@@ -221,6 +202,7 @@ class ServiceSystem:
             staff=staff,
             route=route,
         )
+        provider.key = key
         self.providers.append(provider)
         self._mark_dirty(provider)
         if not initial:
@@ -449,8 +431,13 @@ class ServiceSystem:
 
     def _decisions(self, attractiveness: float, effects: Effects) -> None:
         """Losses, minimum users, owners' retirement and succession, the labour pool."""
-        rng = self.model.rng
+        streams, year = self.model.streams, self.model.year
         cfg = self.cfg
+        keys = np.array([p.key for p in self.providers], dtype=np.int64)
+        retires = dict(
+            zip(keys.tolist(), streams.uniform("owner_retires", year, keys), strict=True)
+        )
+        succeeds = dict(zip(keys.tolist(), streams.uniform("successor", year, keys), strict=True))
         for provider in list(self.providers):
             s = provider.settings
             if provider.kind is ServiceType.manufacturer:
@@ -487,7 +474,7 @@ class ServiceSystem:
                 if age < cfg.retirement_hazard_70_plus_from_age
                 else cfg.retirement_hazard_70_plus
             )
-            if rng.random() >= hazard:
+            if retires[provider.key] >= hazard:
                 continue
             base = min(
                 max(s.succession_base + effects.succession_bonus, 1e-6),
@@ -499,8 +486,8 @@ class ServiceSystem:
                 + cfg.successor_attractiveness_effect * attractiveness
             )
             p_success = 1.0 / (1.0 + np.exp(-logit))
-            if rng.random() < p_success:
-                provider.owner_age = self._owner_age(provider.kind, initial=False)
+            if succeeds[provider.key] < p_success:
+                provider.owner_age = self._owner_age(provider.kind, False, provider.key)
                 self.year_counts["successions"] += 1
                 self._event("succession", provider, "owner retired, successor found")
             elif not self._legally_kept(provider):
@@ -514,10 +501,10 @@ class ServiceSystem:
         where a new provider would earn the most among those where it would earn at least
         ``entry_margin`` (at most one per kind and year).
         """
-        rng = self.model.rng
         town = self.model.town
         online = self.online_share()
-        for channel in CHANNELS:
+        entry_draws = self.model.streams.uniform("entry", self.model.year, np.arange(len(CHANNELS)))
+        for channel, entry_draw in zip(CHANNELS, entry_draws, strict=True):
             kind = channel[0]
             settings = self.settings_for(*channel)
             if settings.operator is Operator.municipal or kind in blocked:
@@ -532,7 +519,7 @@ class ServiceSystem:
                         self.after_changes()
             # Whether someone tries this year is drawn first; the best place is only sought then.
             if (
-                rng.random()
+                entry_draw
                 >= self.cfg.entrepreneurial_climate
                 * effects.climate_multiplier
                 * settings.entry_rate
@@ -572,7 +559,9 @@ class ServiceSystem:
                 if revenue <= 0:
                     continue
                 profit = revenue * (1.0 - settings.variable_cost_share) - fixed
-                if profit / revenue >= self.cfg.entry_margin and (best is None or profit > best[0]):
+                if profit / revenue >= self.cfg.entry_margin and (
+                    best is None or clearly_better(profit, best[0])
+                ):
                     best = (profit, int(place))
             if best is not None:
                 self._open(kind, best[1], channel[1], reason="unmet demand")

@@ -8,9 +8,12 @@ couples by age, children are placed with a mother of a plausible age, the rest l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import betaincinv
 
 from sim import data
 from sim.config import ConfigError
@@ -20,6 +23,24 @@ if TYPE_CHECKING:
     from sim.model import TownModel
 
 MAX_CHILDREN = 5
+
+Uniforms = Callable[[np.ndarray, int], np.ndarray]
+"""``uniforms(rows, draw)``: one uniform number per row (keyed draws, or a generator's)."""
+
+
+def generator_uniforms(rng: np.random.Generator) -> Uniforms:
+    """Uniform numbers from a generator, in call order (the initial town's own stream)."""
+    return lambda rows, draw: rng.random(np.asarray(rows).size)
+
+
+def keyed_uniforms(model: TownModel, decision: str) -> Uniforms:
+    """Uniform numbers keyed by (seed, decision, year, person id) for people rows."""
+    return lambda rows, draw: model.uniform(decision, rows, draw)
+
+
+def box_muller(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
+    """Standard normal numbers from two arrays of uniforms."""
+    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
 
 
 def joint_age_sex_distribution(region: str, age_structure: dict[str, float] | None) -> np.ndarray:
@@ -42,15 +63,20 @@ def joint_age_sex_distribution(region: str, age_structure: dict[str, float] | No
 
 
 def synthesise(model: TownModel) -> None:
-    """Create the initial people, households, dwellings and ties of ``model``."""
+    """Create the initial people, households, dwellings and ties of ``model``.
+
+    The initial town draws from its own stream (``synthesis``, year 0) and its people's
+    attributes are keyed by their ids, so it is the same for every policy, shock and provider
+    list with the same seed (sim/randomness.py).
+    """
     cfg = model.config
     town = model.town
-    rng = model.rng
+    rng = model.streams.generator("synthesis", 0)
     pop = model.population
     region = town.config.region.value
     for place in town.home_places:
         n_people = int(town.residents[place])
-        _make_dwellings(model, place, int(town.dwellings[place]))
+        _make_dwellings(model, place, int(town.dwellings[place]), rng)
         if n_people == 0:
             continue
         joint = joint_age_sex_distribution(region, town.config.places[place].age_structure)
@@ -76,8 +102,10 @@ def synthesise(model: TownModel) -> None:
         chosen = free[order[:n_households]]
         hh = pop.new_households(np.full(n_households, place), chosen)
         partner_rows = np.where(partners >= 0, partners + len(pop.people), -1)
+        first = pop.next_initial_pid
         pop.add_people(
             n_people,
+            pid=np.arange(first, first + n_people),
             age=age,
             female=female,
             household=hh[members],
@@ -86,7 +114,7 @@ def synthesise(model: TownModel) -> None:
             origin=Origin.initial,
         )
     _initial_attributes(model)
-    build_ties(model, pop.alive_rows)
+    build_ties(model, pop.alive_rows, generator_uniforms(rng))
 
 
 def _fit_to_dwellings(
@@ -125,13 +153,13 @@ def _fit_to_dwellings(
     return household
 
 
-def _make_dwellings(model: TownModel, place: int, count: int) -> None:
+def _make_dwellings(model: TownModel, place: int, count: int, rng: np.random.Generator) -> None:
     if count == 0:
         return
     mean = model.config.housing.initial_condition_mean
     concentration = 10.0  # assumption: spread of initial condition (ODD §5)
     condition = (
-        model.rng.beta(mean * concentration, (1 - mean) * concentration, size=count)
+        rng.beta(mean * concentration, (1 - mean) * concentration, size=count)
         if 0 < mean < 1
         else np.full(count, mean)
     )
@@ -171,7 +199,7 @@ def _form_households(
     adults = np.flatnonzero(~with_parents)
     partnered = adults[rng.random(adults.size) < _partnered_probability(age[adults], cfg)]
     couples_m, couples_w = match_by_age(
-        partnered[~female[partnered]], partnered[female[partnered]], age, rng
+        partnered[~female[partnered]], partnered[female[partnered]], age, generator_uniforms(rng)
     )
     k = couples_m.size
     household[couples_m] = np.arange(k)
@@ -245,20 +273,23 @@ def _form_households(
 
 
 def match_by_age(
-    men: np.ndarray, women: np.ndarray, age: np.ndarray, rng: np.random.Generator
+    men: np.ndarray, women: np.ndarray, age: np.ndarray, uniforms: Uniforms
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pair men and women by age rank, men about two years older (assumption, ODD §7).
 
-    The surplus of the larger group, drawn at random, stays single.
+    The surplus of the larger group, those with the largest keyed numbers, stays single; a
+    person's rank is their age plus keyed normal noise (SD 2 years).
 
     Returns:
         Two arrays of equal length: the men and the women, pair by pair.
     """
     k = min(men.size, women.size)
-    men = rng.choice(men, size=k, replace=False) if men.size > k else men
-    women = rng.choice(women, size=k, replace=False) if women.size > k else women
-    men = men[np.argsort(age[men] - 2 + rng.normal(0, 2, k))]
-    women = women[np.argsort(age[women] + rng.normal(0, 2, k))]
+    if men.size > k:
+        men = men[np.sort(np.argsort(uniforms(men, 0), kind="stable")[:k])]
+    if women.size > k:
+        women = women[np.sort(np.argsort(uniforms(women, 0), kind="stable")[:k])]
+    men = men[np.argsort(age[men] - 2 + 2.0 * box_muller(uniforms(men, 1), uniforms(men, 2)))]
+    women = women[np.argsort(age[women] + 2.0 * box_muller(uniforms(women, 1), uniforms(women, 2)))]
     return men, women
 
 
@@ -267,69 +298,96 @@ def _initial_attributes(model: TownModel) -> None:
     pop = model.population
     p = pop.people
     rows = pop.alive_rows
-    p.engagement[rows] = draw_engagement(model, rows.size)
+    p.engagement[rows] = draw_engagement(model, rows)
     # A share of the adults grew up in the town (demography.initial_native_share); the others
     # moved in at some point after 18. Children have lived there all their life.
     age = p.age[rows].astype(np.int64)
     native = (age < 18) | (
-        model.rng.random(rows.size) < model.config.demography.initial_native_share
+        model.uniform("native", rows) < model.config.demography.initial_native_share
     )
-    moved_in = np.floor(model.rng.random(rows.size) * np.maximum(age - 18, 0)).astype(np.int64)
-    p.years_in_town[rows] = np.where(native, age, moved_in)
-    p.has_car[rows] = draw_car_access(model, p.age[rows])
+    moved_in = np.floor(model.uniform("native", rows, 1) * np.maximum(age - 18, 0))
+    p.years_in_town[rows] = np.where(native, age, moved_in.astype(np.int64))
+    p.has_car[rows] = draw_car_access(model, rows)
 
 
-def draw_engagement(model: TownModel, count: int) -> np.ndarray:
-    """Engagement propensity ~ Beta with the configured mean (Freiwilligensurvey 2019)."""
+def draw_engagement(model: TownModel, rows: np.ndarray) -> np.ndarray:
+    """Engagement propensity ~ Beta with the configured mean (Freiwilligensurvey 2019).
+
+    The inverse of the Beta CDF at a number keyed by the person's id (``engagement``).
+    """
     s = model.config.social
     a = s.engagement_mean * s.engagement_concentration
     b = (1 - s.engagement_mean) * s.engagement_concentration
     if a <= 0:
-        return np.zeros(count)
+        return np.zeros(rows.size)
     if b <= 0:
-        return np.ones(count)
-    return model.rng.beta(a, b, size=count)
+        return np.ones(rows.size)
+    return np.interp(model.uniform("engagement", rows), *_beta_quantiles(a, b))
 
 
-def draw_car_access(model: TownModel, age: np.ndarray) -> np.ndarray:
-    """Whether a person has a car at their disposal, by age (ODD §7, work group)."""
+@lru_cache(maxsize=8)
+def _beta_quantiles(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """The Beta(a, b) quantile function on a fine grid (interpolated: betaincinv per person
+    is slow). Finer in the tails, where the quantile function is steep."""
+    u = np.unique(np.concatenate([np.linspace(0, 1, 4097), np.geomspace(1e-9, 1e-3, 200)]))
+    u = np.unique(np.concatenate([u, 1 - u]))
+    return u, betaincinv(a, b, u)
+
+
+def draw_car_access(model: TownModel, rows: np.ndarray) -> np.ndarray:
+    """Whether each person has a car at their disposal, by age (ODD §7, work group)."""
     w = model.config.work
+    age = model.population.people.age[rows]
     prob = np.zeros(age.shape)
     prob[(age >= 18) & (age < 25)] = w.car_access_18_24
     prob[(age >= 25) & (age < 75)] = w.car_access_25_74
     prob[age >= 75] = w.car_access_75_plus
-    return model.rng.random(age.shape) < prob
+    return model.uniform("car_access", rows) < prob
 
 
-def build_ties(model: TownModel, rows: np.ndarray) -> None:
+def build_ties(model: TownModel, rows: np.ndarray, uniforms: Uniforms | None = None) -> None:
     """Give ``rows`` social ties: neighbours at the same place and a few across places.
 
     Household members are tied implicitly (same household row). Each new person draws
     ``social.neighbour_ties`` partners among residents of the same place and
-    ``social.cross_place_ties`` among all residents (seeded, vectorised).
+    ``social.cross_place_ties`` among all residents (vectorised; numbers keyed by the new
+    person's id, ``ties``, unless ``uniforms`` is given).
+
+    Partners are found by consistent hashing: every resident has a fixed position on a ring
+    (a number keyed by their id), and a tie goes to the first resident at or after a random
+    point of the ring. Someone leaving or arriving changes only the ties that would have gone
+    to them, so paired runs keep the same ties where their towns agree (sim/randomness.py).
     """
+    uniforms = uniforms or keyed_uniforms(model, "ties")
     pop = model.population
     s = model.config.social
     everyone = pop.alive_rows
     if rows.size == 0 or everyone.size < 2:
         return
+    ring = pop.people.ring[everyone]
     place_of = pop.person_place(everyone)
-    order = np.argsort(place_of, kind="stable")
-    sorted_people, sorted_places = everyone[order], place_of[order]
-    starts = np.searchsorted(sorted_places, np.arange(model.town.n_places), side="left")
-    ends = np.searchsorted(sorted_places, np.arange(model.town.n_places), side="right")
+    by_ring = np.argsort(ring)
+    order = by_ring[np.argsort(place_of[by_ring], kind="stable")]  # by place, then ring
+    sorted_people = everyone[order]
+    position = place_of[order] + ring[order]  # place p occupies [p, p + 1)
+    starts = np.searchsorted(position, np.arange(model.town.n_places), side="left")
+    ends = np.searchsorted(position, np.arange(model.town.n_places) + 1.0, side="left")
     mine = pop.person_place(rows)
     a_parts, b_parts = [], []
     if s.neighbour_ties > 0:
         src = np.repeat(rows, s.neighbour_ties)
         place = np.repeat(mine, s.neighbour_ties)
-        size = ends[place] - starts[place]
-        pick = starts[place] + np.floor(model.rng.random(src.size) * size).astype(np.int64)
+        u = np.column_stack([uniforms(rows, j) for j in range(s.neighbour_ties)]).ravel()
+        pick = np.searchsorted(position, place + u, side="left")
+        pick = np.where(pick < ends[place], pick, starts[place])  # round the place's ring
         a_parts.append(src)
         b_parts.append(sorted_people[pick])
     if s.cross_place_ties > 0:
         src = np.repeat(rows, s.cross_place_ties)
+        first = s.neighbour_ties
+        u = np.column_stack([uniforms(rows, first + j) for j in range(s.cross_place_ties)])
+        pick = np.searchsorted(ring[by_ring], u.ravel(), side="left") % everyone.size
         a_parts.append(src)
-        b_parts.append(everyone[model.rng.integers(0, everyone.size, src.size)])
+        b_parts.append(everyone[by_ring[pick]])
     if a_parts:
         pop.add_ties(np.concatenate(a_parts), np.concatenate(b_parts))

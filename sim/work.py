@@ -53,33 +53,36 @@ def minutes_to_university(model: TownModel) -> np.ndarray:
     return town.minutes[:, :, unis].min(axis=2)
 
 
-def _sample_job_places(model: TownModel, rows: np.ndarray) -> np.ndarray:
+def _sample_job_places(model: TownModel, rows: np.ndarray, decision: str) -> np.ndarray:
     p = model.population.people
     home = model.population.person_place(rows)
     mode = np.where(p.has_car[rows], CAR, NO_CAR)
     cumulative = np.cumsum(model.job_probabilities[mode, home], axis=1)
-    u = model.rng.random(rows.size)[:, None]
+    u = model.uniform(decision, rows, 1)[:, None]
     return np.minimum((cumulative < u).sum(axis=1), model.town.n_places - 1)
 
 
-def assign_work(model: TownModel, rows: np.ndarray) -> None:
-    """(Re)draw employment, job place and remote work for working-age people in ``rows``."""
+def assign_work(model: TownModel, rows: np.ndarray, decision: str = "work") -> None:
+    """(Re)draw employment, job place and remote work for working-age people in ``rows``.
+
+    ``decision`` names the keyed stream: a person who looks for work twice in one year for
+    different reasons (a job change, then the employer leaves) draws anew the second time.
+    """
     if rows.size == 0:
         return
     p = model.population.people
     w = model.config.work
-    rng = model.rng
-    employed = rng.random(rows.size) < w.employment_rate
+    employed = model.uniform(decision, rows) < w.employment_rate
     workers = rows[employed]
     p.stage[rows[~employed]] = LifeStage.not_employed
     p.job_place[rows[~employed]] = -1
     if workers.size == 0:
         return
-    job = _sample_job_places(model, workers)
+    job = _sample_job_places(model, workers, decision)
     home = model.population.person_place(workers)
     local = ~model.town.is_destination[job]
     broadband = model.town.broadband[home]
-    remote = (~local) & (rng.random(workers.size) < w.remote_share * broadband)
+    remote = (~local) & (model.uniform(decision, workers, 2) < w.remote_share * broadband)
     p.job_place[workers] = job
     p.stage[workers] = np.where(
         remote, LifeStage.remote_worker, np.where(local, LifeStage.local_worker, LifeStage.commuter)
@@ -96,7 +99,6 @@ def update_work(model: TownModel, rows: np.ndarray | None = None) -> None:
     pop = model.population
     p = pop.people
     w = model.config.work
-    rng = model.rng
     fresh = rows is not None
     rows = pop.alive_rows if rows is None else rows
     age = p.age[rows]
@@ -116,12 +118,12 @@ def update_work(model: TownModel, rows: np.ndarray | None = None) -> None:
     else:
         entering = working_age & ((stage == LifeStage.pupil) | (stage == LifeStage.child))
         car_age = rows[age == 18]
-        p.has_car[car_age] = draw_car_access(model, p.age[car_age])
+        p.has_car[car_age] = draw_car_access(model, car_age)
         losing = rows[(age >= 80) & p.has_car[rows]]
-        p.has_car[losing[rng.random(losing.size) < w.car_loss_hazard_80_plus]] = False
+        p.has_car[losing[model.uniform("car_loss", losing) < w.car_loss_hazard_80_plus]] = False
     # Young adults entering: in training/study or into the labour market.
     starters = rows[entering & (age < 25)]
-    studying = starters[rng.random(starters.size) < w.education_share_18_24]
+    studying = starters[model.uniform("study", starters) < w.education_share_18_24]
     p.stage[studying] = LifeStage.student
     p.job_place[studying] = model.study_place[pop.person_place(studying)]
     to_market = np.concatenate(
@@ -130,11 +132,14 @@ def update_work(model: TownModel, rows: np.ndarray | None = None) -> None:
     if not fresh:
         graduating = rows[
             (stage == LifeStage.student)
-            & (((age >= 21) & (rng.random(rows.size) < w.study_exit_hazard)) | (age >= 25))
+            & (
+                ((age >= 21) & (model.uniform("study", rows, 1) < w.study_exit_hazard))
+                | (age >= 25)
+            )
         ]
         working = rows[
             working_age & (stage >= LifeStage.local_worker) & (stage <= LifeStage.not_employed)
         ]
-        changing = working[rng.random(working.size) < w.job_change_hazard]
+        changing = working[model.uniform("job_change", working) < w.job_change_hazard]
         to_market = np.concatenate([to_market, graduating, changing])
     assign_work(model, to_market)

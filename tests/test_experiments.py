@@ -23,7 +23,7 @@ def test_resilience_experiment_runs_and_reports(tmp_path):
         "--seeds",
         "2",
         "--years",
-        "12",
+        "16",
         "--shocks",
         "gp_retires,employer_leaves",
         "--jobs",
@@ -40,6 +40,11 @@ def test_resilience_experiment_runs_and_reports(tmp_path):
     assert "Skipped: employer_leaves" in (out / "resilience.md").read_text()
     per_seed = pd.read_csv(out / "resilience.csv")
     assert len(per_seed) == 4
+    pairs = pd.read_csv(out / "resilience_pairing.csv")
+    assert set(pairs["scenario"]) == set(summary["scenario"])
+    assert (pairs["sd_paired"] >= 0).all() and "What pairing buys" in (
+        out / "resilience.md"
+    ).read_text()
     # Re-analysing the run directories gives the same table without running anything.
     again = subprocess.run(
         [sys.executable, str(REPO / "experiments" / "resilience.py"), "--from", str(out)],
@@ -118,6 +123,13 @@ def test_compare_policies_pairs_each_policy_with_the_baseline_of_the_same_seed(t
     text = (tmp_path / "out" / "policy_comparison.md").read_text()
     assert "no baseline run with this seed" in text and "not complete" in text
     assert (tmp_path / "out" / "policy_comparison.png").is_file()
+    # What pairing buys: differences 10 and 20 (SD 7.1) against independent runs (SD 105.1).
+    pairs = pd.read_csv(tmp_path / "out" / "policy_comparison_pairing.csv")
+    pair = pairs[pairs.variant == "-"].iloc[0]
+    assert pair["sd_paired"] == pytest.approx(7.071, abs=1e-3)
+    assert pair["sd_unpaired"] == pytest.approx((6050 + 5000) ** 0.5, abs=1e-3)
+    assert pair["variance_reduction"] == pytest.approx(11050 / 50, rel=1e-6)
+    assert "What pairing buys" in text
 
 
 def test_compare_policies_needs_a_baseline(tmp_path):

@@ -83,7 +83,7 @@ def test_allocation_prefers_better_dwellings_and_respects_availability():
     model = TownModel(tiny_config(years=1, seed=5))
     pop = model.population
     free = pop.vacant_dwellings(model.config.housing.habitable_condition)
-    got = model.housing.allocate(free.size + 10)
+    got = model.housing.allocate(np.arange(free.size + 10), "test")
     assert got.size == free.size + 10
     assert (got == -1).sum() == 10
     served = got[got >= 0]
@@ -100,7 +100,10 @@ def test_allocation_prefers_the_asked_for_place():
     free = pop.vacant_dwellings(model.config.housing.habitable_condition)
     in_village = int((pop.dwellings.place[free] == 1).sum())
     got = model.housing.allocate(
-        in_village + 5, prefer_places=np.ones(in_village + 5, dtype=np.int64), local_preference=1.0
+        np.arange(in_village + 5),
+        "test",
+        prefer_places=np.ones(in_village + 5, dtype=np.int64),
+        local_preference=1.0,
     )
     places = pop.dwellings.place[got]
     assert (places == 1).sum() == in_village  # all of the village's free dwellings

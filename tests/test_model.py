@@ -35,14 +35,16 @@ def test_different_seeds_differ():
     )
 
 
-def test_exact_sequence_for_a_seeded_run_is_stable():
-    # Pins behaviour: any change to the rules or to the order of random draws shows up here.
-    # When a change is meant to alter the model, update these numbers in the same commit.
+def test_regression_pin_exact_sequence_of_one_seeded_run():
+    # A regression pin (the only kind of test that may inspect one trajectory): any change to
+    # the rules or the random streams shows up here. When a change is meant to alter the model,
+    # update these numbers in the same commit. Floating-point trajectories can differ between
+    # CPUs; if this alone fails on a machine while the property tests pass, suspect that.
     metrics = run_simulation(tiny_config(years=3, seed=7)).metrics
     flows = metrics[
         ["population", "births", "deaths", "in_migrants", "out_migrants"]
     ].values.tolist()
-    assert flows == [[1875, 0, 0, 0, 0], [1822, 22, 29, 36, 82], [1773, 16, 17, 24, 72], [1731, 14, 24, 25, 57]]  # fmt: skip
+    assert flows == [[1875, 0, 0, 0, 0], [1821, 23, 17, 23, 83], [1777, 20, 31, 28, 61], [1710, 15, 39, 20, 63]]  # fmt: skip
 
 
 def test_metrics_contract_columns_and_year_zero():

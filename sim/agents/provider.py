@@ -4,12 +4,49 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from mesa.discrete_space import CellAgent
 
 from sim.config import Operator, ServiceType, ServiceTypeConfig
 
 if TYPE_CHECKING:
+    from sim.config import ServicesConfig
     from sim.model import TownModel
+
+
+def draw_owner_age(
+    rng: np.random.Generator, c: ServicesConfig, kind: ServiceType, initial: bool
+) -> int:
+    """The owner's age of a private provider: a successor's, or an initial owner's."""
+    if not initial:
+        return int(rng.integers(c.successor_age_min, c.successor_age_max + 1))
+    if kind is ServiceType.gp:  # 40.8 % of GPs are 60 or older (KBV 2024)
+        return (
+            int(rng.integers(c.gp_owner_age_old, c.gp_owner_age_max + 1))
+            if rng.random() < c.gp_share_60_plus
+            else int(rng.integers(c.gp_owner_age_min, c.gp_owner_age_old))
+        )
+    age = round(rng.normal(c.owner_age_mean, c.owner_age_sd))
+    return int(np.clip(age, c.owner_age_min, c.owner_age_max))
+
+
+def clearly_better(a: float, b: float) -> bool:
+    """``a`` beats ``b`` by more than rounding (sums may differ in the last bits between CPUs:
+    a near-tie must not decide differently on another machine; ties keep the first)."""
+    return a > b + 1e-9 * max(abs(b), 1.0)
+
+
+def fixed_cost(settings: ServiceTypeConfig) -> float:
+    """The kind's fixed yearly cost: configured, or break-even users x spend x (1 - variable share)."""
+    if settings.fixed_cost_eur is not None:
+        return float(settings.fixed_cost_eur)
+    if settings.break_even_population is None:
+        return 0.0
+    return (
+        (1.0 - settings.variable_cost_share)
+        * settings.spend_per_person_eur
+        * settings.break_even_population
+    )
 
 
 class Provider(CellAgent):
@@ -62,6 +99,7 @@ class Provider(CellAgent):
         self.staff = float(staff if staff is not None else settings.staff_fixed)
         self.opened_year = int(model.time)
         self.operated_by = None  # an initiative that runs it (pool cooperative, cooperative shop)
+        self.key = 0  # stable key of its random numbers (set by the service system on opening)
 
     @property
     def channel_format(self) -> str:

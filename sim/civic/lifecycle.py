@@ -48,16 +48,15 @@ class LifeCycle:
     def _starts(self, gaps: np.ndarray) -> None:
         """Change agents start initiatives; a gap raises the chance (never to certainty)."""
         model = self.model
-        rng = model.rng
         year = int(model.time)
         effects = model.policies.effects
         busy = {(i.municipality, i.kind) for i in self._active()}
         agents = [a for a in self.change_agents.values() if a.ready_year <= year]
         if not agents:
             return
-        draws = rng.random(len(agents))
         # Chances for all agents at once (they do not depend on this year's starts) ...
         rows = np.fromiter((a.row for a in agents), dtype=np.int64, count=len(agents))
+        draws = model.uniform("start", rows)
         municipality = model.person_municipality(rows)
         kind_index = np.fromiter(
             (KIND_INDEX[a.idea] for a in agents), dtype=np.int64, count=len(agents)
@@ -105,7 +104,10 @@ class LifeCycle:
             ]
             if friends.size:
                 take = min(self.cfg.seed_members, friends.size)
-                members += model.rng.choice(friends, size=take, replace=False).tolist()
+                chosen = model.streams.choose(
+                    "founding", model.year, p.pid[friends], take, draw=KIND_INDEX[kind]
+                )
+                members += friends[chosen].tolist()
         initiative = Initiative(
             model,
             kind,
@@ -147,7 +149,6 @@ class LifeCycle:
         """Launch or fail at the deadline; staffing, burnout, decline; institutions."""
         model = self.model
         p = model.population.people
-        rng = model.rng
         year = int(model.time)
         cfg = self.cfg
         running = self.running()
@@ -177,8 +178,11 @@ class LifeCycle:
                     )
                 continue
             # Launched or institution: members drop out; do the others give enough hours?
+            # Keyed by member and kind: the same person in the same initiative type draws the
+            # same number in paired runs (sim/randomness.py).
+            k = KIND_INDEX[initiative.kind]
             initiative.members = initiative.members[
-                rng.random(initiative.size) >= cfg.member_turnover
+                model.uniform("member_turnover", initiative.members, k) >= cfg.member_turnover
             ]
             shares = np.maximum(memberships[initiative.members], 1)
             offered = float(
@@ -194,7 +198,9 @@ class LifeCycle:
                     * (cfg.support_burnout if initiative.supported else 1.0),
                     cfg.burnout_quit_max,
                 )
-                initiative.members = initiative.members[rng.random(initiative.size) >= quit_rate]
+                initiative.members = initiative.members[
+                    model.uniform("burnout", initiative.members, k) >= quit_rate
+                ]
             else:
                 initiative.understaffed_years = 0
             if initiative.phase is Phase.launched:

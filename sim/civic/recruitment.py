@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.initiative import Phase
+from sim.civic.gaps import KIND_INDEX
 from sim.config import CivicConfig, InitiativeType
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ class Recruitment:
         model = self.model
         pop = model.population
         p = pop.people
-        rng = model.rng
         cfg = self.cfg
         effects = model.policies.effects
         a, b = pop.live_ties()
@@ -127,7 +127,8 @@ class Recruitment:
                 h = cfg.join_exponent
                 pull = share**h / (share**h + cfg.join_threshold**h)
                 chance = np.clip(rate * p.engagement[candidates] * pull, 0.0, 1.0)
-                joined.append(candidates[rng.random(candidates.size) < chance])
+                u = model.uniform("join", candidates, KIND_INDEX[initiative.kind])
+                joined.append(candidates[u < chance])
             # Public meetings and the local press reach the engaged at the initiative's place;
             # a coordination office matches engaged people from the whole municipality.
             pool = engaged_by_m[initiative.municipality]
@@ -156,6 +157,7 @@ class Recruitment:
                 0.0,
                 1.0,
             )
-            joined.append(pool[rng.random(pool.size) < chance])
+            u = model.uniform("join_outreach", pool, KIND_INDEX[initiative.kind])
+            joined.append(pool[u < chance])
             if joined:
                 initiative.members = np.unique(np.concatenate([initiative.members, *joined]))

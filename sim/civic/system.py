@@ -78,11 +78,13 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
         chance = np.clip(
             self.cfg.change_agent_share * multiplier * p.engagement[rows] / mean, 0.0, 1.0
         )
-        chosen = rows[self.model.rng.random(rows.size) < chance]
+        chosen = rows[self.model.uniform("idea", rows) < chance]
         if chosen.size == 0 or self.idea_weights.sum() <= 0:
             return
-        ideas = self.model.rng.choice(
-            len(KINDS), size=chosen.size, p=self.idea_weights / self.idea_weights.sum()
+        cumulative = np.cumsum(self.idea_weights / self.idea_weights.sum())
+        ideas = np.minimum(
+            np.searchsorted(cumulative, self.model.uniform("idea", chosen, 1), side="right"),
+            len(KINDS) - 1,
         )
         for row, idea in zip(chosen.tolist(), ideas.tolist(), strict=True):
             resident = self.model.resident_of(row)
@@ -99,12 +101,16 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
                 agent.remove()
 
     def prune_members(self) -> None:
-        """Members who died or left leave their initiatives (before the civic phase and
-        before observation)."""
-        alive = self.model.population.people.alive
+        """Members who died, left town or moved to another municipality leave their
+        initiatives (before the civic phase and before observation; ODD §7.10: members live
+        in their initiative's municipality)."""
+        pop = self.model.population
+        alive = pop.people.alive
         for initiative in self.initiatives:
             if initiative.phase.active and initiative.members.size:
-                initiative.members = initiative.members[alive[initiative.members]]
+                members = initiative.members[alive[initiative.members]]
+                home = self.model.town.municipality[pop.person_place(members)]
+                initiative.members = members[home == initiative.municipality]
 
     def remap(self, mapping: np.ndarray) -> None:
         """People rows were renumbered: members follow (mapping old -> new, -1 dropped)."""

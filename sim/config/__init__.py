@@ -29,6 +29,7 @@ from sim.config.demography import DemographyConfig
 from sim.config.housing import HousingConfig
 from sim.config.migration import MigrationConfig
 from sim.config.municipality import MunicipalityConfig
+from sim.config.newcomers import AgeDistribution, NewcomersConfig, NewcomerTypeConfig
 from sim.config.output import OutputConfig
 from sim.config.param import ASSUMPTION, param
 from sim.config.policy import (
@@ -88,6 +89,7 @@ __all__ = [
     "QOL_COMPONENT_NAMES",
     "SERVICE_SOURCES",
     "SHOCK_TARGET",
+    "AgeDistribution",
     "BroadbandConfig",
     "CitizenBusSupportConfig",
     "CivicConfig",
@@ -105,6 +107,8 @@ __all__ = [
     "LifeStage",
     "MigrationConfig",
     "MunicipalityConfig",
+    "NewcomerTypeConfig",
+    "NewcomersConfig",
     "Operator",
     "OutputConfig",
     "PhaseNullConfig",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sim.config.newcomers import NewcomersConfig
 from sim.config.param import ASSUMPTION, param
 
 
@@ -208,3 +209,4 @@ class MigrationConfig:
         source=ASSUMPTION,
         doc="arrivals x v / (v + this), v = habitable vacancy rate",
     )
+    newcomers: NewcomersConfig = field(default_factory=NewcomersConfig)
