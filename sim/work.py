@@ -130,13 +130,11 @@ def update_work(model: TownModel, rows: np.ndarray | None = None) -> None:
         [np.setdiff1d(starters, studying, assume_unique=True), rows[entering & (age >= 25)]]
     )
     if not fresh:
-        graduating = rows[
-            (stage == LifeStage.student)
-            & (
-                ((age >= 21) & (model.uniform("study", rows, 1) < w.study_exit_hazard))
-                | (age >= 25)
-            )
-        ]
+        # Keyed draws only for those who face the decision (the same numbers either way).
+        students = np.flatnonzero(stage == LifeStage.student)
+        exits = np.zeros(rows.size, dtype=bool)
+        exits[students] = model.uniform("study", rows[students], 1) < w.study_exit_hazard
+        graduating = rows[(stage == LifeStage.student) & (((age >= 21) & exits) | (age >= 25))]
         working = rows[
             working_age & (stage >= LifeStage.local_worker) & (stage <= LifeStage.not_employed)
         ]

@@ -157,7 +157,8 @@ class Recruitment:
                 0.0,
                 1.0,
             )
-            u = model.uniform("join_outreach", pool, KIND_INDEX[initiative.kind])
-            joined.append(pool[u < chance])
+            reached = np.flatnonzero(chance > 0)  # keyed: drawing for a subset changes nothing
+            u = model.uniform("join_outreach", pool[reached], KIND_INDEX[initiative.kind])
+            joined.append(pool[reached[u < chance[reached]]])
             if joined:
                 initiative.members = np.unique(np.concatenate([initiative.members, *joined]))
