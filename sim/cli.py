@@ -4,27 +4,47 @@ Composes the Hydra config (configs/config.yaml and its groups), turns it into th
 :class:`~sim.config.Config` (which validates every field), runs the simulation and writes the
 outputs into Hydra's run directory. Invalid input stops the run before year 1 with a message
 that names the field, the value and what is allowed, removes the run directory Hydra had
-created, and exits with status 2.
+created, and exits with status 2. A run folder that holds another run's outputs, is a file or
+cannot be written is refused (status 2) by :class:`RunFolderGuard`, a Hydra callback that runs
+before Hydra writes anything. Any other error is a failed run: the traceback goes to
+kleinstadt.log, ``summary.json`` says ``"status": "failed"`` (with the year reached and the
+error), and the exit status is 1.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
+from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import Config, ConfigError
-from sim.run import run_simulation, summary_table, write_outputs
+from sim.run import (
+    RunFailed,
+    RunResult,
+    failed_summary,
+    run_simulation,
+    summary_table,
+    write_outputs,
+    write_summary,
+)
 from sim.town import config_dir
 
-EXIT_INVALID_CONFIG = 2
+EXIT_FAILED = 1
+EXIT_INVALID_CONFIG = 2  # also: a run folder that is another run's or cannot be written
+
+log = logging.getLogger(__name__)
 
 
 ConfigStore.instance().store(name="config_schema", node=Config)
@@ -90,12 +110,149 @@ def _remove_run_dir(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+# -- the run folder: never another run's, and writable ------------------------------------------
+
+OUTPUT_FILES = ("summary.json", "*.parquet", "*.png", "town.yaml", "town_file.yaml")
+
+
+def run_outputs(folder: Path, recursive: bool = False) -> list[Path]:
+    """The outputs of a run (summary, tables, figures, town) in ``folder`` (and below)."""
+    if not folder.is_dir():
+        return []
+    find = folder.rglob if recursive else folder.glob
+    found = {p for pattern in OUTPUT_FILES for p in find(pattern) if p.is_file()}
+    first = ("summary.json", "metrics.parquet")
+    return sorted(
+        found, key=lambda p: (p.name not in first, first.index(p.name) if p.name in first else 0, p)
+    )
+
+
+def check_run_folder(folder: Path, key: str, recursive: bool = False) -> str | None:
+    """Why a run may not write into ``folder`` (None: it may). Creates the folder.
+
+    Refused: a folder that holds another run's outputs (also in its subfolders when
+    ``recursive``, for a sweep), a path that is a file, a folder that cannot be written.
+    """
+    shown = os.path.abspath(folder)
+    if folder.exists() and not folder.is_dir():
+        return f"cannot write outputs to {shown}: it is a file, not a folder. Choose another {key}, or remove the file."
+    found = run_outputs(folder, recursive)
+    if found:
+        names = ", ".join(str(p.relative_to(folder)) for p in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        return (
+            f"{shown} already holds the outputs of another run ({names}{more}); a run never "
+            f"writes into another run's folder. Choose another folder ({key}=...), or remove "
+            "this one."
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        return f"cannot write outputs to {shown}: {err.strerror or err}"
+    return None
+
+
+class RunFolderGuard(Callback):
+    """Hydra callback (configs/config.yaml, ``hydra.callbacks``): checks the run folder first.
+
+    ``on_run_start``/``on_multirun_start`` run before Hydra creates the folder, opens
+    kleinstadt.log and saves ``.hydra/``, so a refused folder is left exactly as it was.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        _refuse(check_run_folder(Path(config.hydra.run.dir), "hydra.run.dir"))
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        _refuse(check_run_folder(Path(config.hydra.sweep.dir), "hydra.sweep.dir", True))
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        print(f"kleinstadt: {problem}", file=sys.stderr)
+        sys.exit(EXIT_INVALID_CONFIG)  # SystemExit passes through Hydra's callback wrapper
+
+
+# -- failures -------------------------------------------------------------------------------------
+
+
+def _log_traceback(err: BaseException, message: str) -> list[str]:
+    """The traceback into kleinstadt.log only (the console gets one line); the files written."""
+    record = log.makeRecord(
+        log.name, logging.ERROR, __file__, 0, "%s", (message,), (type(err), err, err.__traceback__)
+    )
+    files = []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.handle(record)
+            files.append(handler.baseFilename)
+    return files
+
+
+def _unparsed_summary(cfg: DictConfig, err: BaseException) -> dict[str, Any]:
+    """A failed summary when not even the Config could be built (from the raw Hydra config)."""
+    select = functools.partial(OmegaConf.select, cfg, default=None, throw_on_missing=False)
+    return {
+        "town": select("town.name"),
+        "seed": select("seed"),
+        "years": select("years"),
+        "shock": select("shock.kind"),
+        "policy": select("policy.name"),
+        "policy_levers": None,
+        "wall_seconds": None,
+        "status": "failed",
+        "stage": "setup",
+        "year_reached": None,
+        "error_type": type(err).__name__,
+        "error_message": str(err),
+    }
+
+
+def _fail(
+    out_dir: Path,
+    err: BaseException,
+    message: str,
+    summary: dict[str, Any],
+    partial: RunResult | None = None,
+    exit_code: int = EXIT_FAILED,
+) -> None:
+    """Record a failed run (traceback in the log, summary.json failed) and exit."""
+    logs = _log_traceback(err, message)
+    notes = [f"traceback in {', '.join(logs)}"] if logs else []
+    done = False
+    if partial is not None:  # the tables of the complete years are a bonus
+        try:
+            write_outputs(partial, out_dir, plots=False)
+            done = True
+        except Exception:  # the failed summary below is what counts
+            log.warning("the tables of the failed run could not be written", exc_info=True)
+    try:
+        if not done:
+            write_summary(summary, out_dir)
+        notes.append("summary.json says failed")
+    except OSError as write_err:
+        notes.append(f"no failed summary written: {write_err.strerror or write_err}")
+    note = ", ".join(notes)
+    print(f"kleinstadt: {message} ({note})", file=sys.stderr)
+    sys.exit(exit_code)
+
+
+def _write_run(config: Config, result: RunResult, out_dir: Path) -> None:
+    """The run's outputs; summary.json last."""
+    if config.town.file:
+        shutil.copyfile(config.town.file, out_dir / "town_file.yaml")
+    OmegaConf.save(OmegaConf.structured(result.model.town.config), out_dir / "town.yaml")
+    write_outputs(result, out_dir)
+
+
 @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
 def _main(cfg: DictConfig) -> None:
     # Hydra sets the root logger to INFO; Mesa logs every step and matplotlib its font cache.
     for noisy in ("MESA", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     out_dir = Path(HydraConfig.get().runtime.output_dir)
+    config = None
     try:
         config = to_config(cfg)
         result = run_simulation(config)
@@ -103,18 +260,34 @@ def _main(cfg: DictConfig) -> None:
         _remove_run_dir(out_dir)
         print(f"kleinstadt: invalid configuration: {err}", file=sys.stderr)
         sys.exit(EXIT_INVALID_CONFIG)
+    except RunFailed as failed:
+        _fail(out_dir, failed.error, str(failed), failed.summary, failed.partial_result())
+    except Exception as err:  # before year 1, not an invalid configuration
+        summary = (
+            failed_summary(config, err, "setup", None)
+            if config is not None
+            else _unparsed_summary(cfg, err)
+        )
+        _fail(out_dir, err, f"run failed before year 1: {type(err).__name__}: {err}", summary)
     if config.town.file:
-        shutil.copyfile(config.town.file, out_dir / "town_file.yaml")
         ignored = _ignored_town_overrides(HydraConfig.get().overrides.task)
         if ignored:
             print(
                 f"kleinstadt: note: town.file supplies the whole town; ignored: {', '.join(ignored)}",
                 file=sys.stderr,
             )
-    write_outputs(result, out_dir)
-    OmegaConf.save(OmegaConf.structured(result.model.town.config), out_dir / "town.yaml")
-    table = summary_table(result.metrics)
     summary = result.summary
+    try:
+        _write_run(config, result, out_dir)
+    except Exception as err:  # a full disk, a folder gone read-only, a figure
+        failed = failed_summary(
+            config, err, "outputs", config.years, summary["wall_seconds"], summary["town"]
+        )
+        if isinstance(err, OSError):
+            message = f"cannot write outputs to {out_dir}: {err.strerror or err}"
+            _fail(out_dir, err, message, failed, exit_code=EXIT_INVALID_CONFIG)
+        _fail(out_dir, err, f"writing the outputs failed: {type(err).__name__}: {err}", failed)
+    table = summary_table(result.metrics)
     print(
         f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)"
     )

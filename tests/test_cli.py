@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +245,202 @@ def test_console_script_and_the_full_default_run(tmp_path):
     assert result.returncode == 0, result.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["town"] == "peripheral" and summary["years"] == 30 and summary["seed"] == 0
+
+
+# -- run folders: unique, never another run's, problems explained, failures recorded -------------
+
+
+def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path):
+    args = ["years=1", "output.plots=false"]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sim", *args],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    folders = sorted(tmp_path.glob("outputs/*/*"))
+    assert len(folders) == 2  # microseconds in the name: HH-MM-SS-ffffff
+    assert all(re.fullmatch(r"\d\d-\d\d-\d\d-\d{6}", f.name) for f in folders)
+    statuses = {json.loads((f / "summary.json").read_text())["status"] for f in folders}
+    assert statuses == {"complete"}
+
+
+def test_a_run_into_a_finished_runs_folder_is_refused_and_changes_nothing(tmp_path):
+    out = tmp_path / "run"
+    assert (
+        _run("years=1", "output.plots=false", f"hydra.run.dir={out}", cwd=tmp_path).returncode == 0
+    )
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = _run("years=2", "seed=1", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{out} already holds the outputs of another run (summary.json, metrics.parquet" in (
+        result.stderr
+    )
+    assert "hydra.run.dir=" in result.stderr and "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_sweep_into_a_finished_sweeps_folder_is_refused(tmp_path):
+    sweep = tmp_path / "sweep"
+    (sweep / "0_seed=0").mkdir(parents=True)
+    (sweep / "0_seed=0" / "summary.json").write_text("{}")
+    result = _run("-m", "seed=0,1", "years=1", f"hydra.sweep.dir={sweep}", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "already holds the outputs of another run" in result.stderr
+    assert "hydra.sweep.dir=" in result.stderr
+    assert sorted(p.name for p in sweep.iterdir()) == ["0_seed=0"]
+
+
+def test_a_run_folder_that_is_a_file_is_explained(tmp_path):
+    out = tmp_path / "taken"
+    out.write_text("not a folder")
+    result = _run("years=1", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"cannot write outputs to {out}: it is a file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert out.read_text() == "not a folder"
+
+
+def test_a_run_folder_that_cannot_be_written_is_explained(tmp_path):
+    from sim.cli import check_run_folder
+
+    problem = check_run_folder(Path("/proc/kleinstadt/run"), "hydra.run.dir")
+    assert problem is not None and problem.startswith("cannot write outputs to /proc/kleinstadt")
+    assert check_run_folder(tmp_path / "new", "hydra.run.dir") is None
+    assert (tmp_path / "new").is_dir() and not any((tmp_path / "new").iterdir())
+
+
+def _enospc(after: int):
+    """A to_parquet that writes half a file and then finds the disk full (after ``after`` calls)."""
+    calls = []
+    original = pd.DataFrame.to_parquet
+
+    def to_parquet(self, path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) > after:
+            Path(path).write_bytes(b"PAR1 half a file")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return original(self, path, *args, **kwargs)
+
+    return to_parquet
+
+
+def test_a_full_disk_leaves_no_temporary_files(tmp_path, monkeypatch):
+    from sim.run import run_simulation, write_outputs
+
+    result = run_simulation(Config(years=1, seed=0))
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", _enospc(after=1))
+    with pytest.raises(OSError, match="No space left"):
+        write_outputs(result, tmp_path, plots=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.parquet"]  # no .tmp, no summary
+
+
+@pytest.fixture
+def in_process_cli(tmp_path, monkeypatch):
+    """Call sim.cli.main in this process (to patch the model); Hydra's global state restored."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    monkeypatch.chdir(tmp_path)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+
+    def call(*args: str) -> int:
+        from sim.cli import main
+
+        monkeypatch.setattr(sys, "argv", ["kleinstadt", *args])
+        try:
+            main()
+        except SystemExit as stop:
+            return int(stop.code or 0)
+        finally:
+            GlobalHydra.instance().clear()
+        return 0
+
+    yield call
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_a_full_disk_during_the_outputs_is_explained(tmp_path, monkeypatch, in_process_cli, capsys):
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", _enospc(after=2))
+    out = tmp_path / "full"
+    assert in_process_cli("years=1", "output.plots=false", f"hydra.run.dir={out}") == 2
+    err = capsys.readouterr().err
+    assert f"cannot write outputs to {out}: No space left on device" in err
+    assert not list(out.glob(".*.tmp"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "failed" and summary["stage"] == "outputs"
+    assert summary["error_type"] == "OSError"
+
+
+def test_a_crash_in_year_3_is_recorded_as_a_failed_run(
+    tmp_path, monkeypatch, in_process_cli, capsys
+):
+    from sim.model import TownModel
+
+    step = TownModel.step
+
+    def failing_step(self):
+        if int(self.time) == 3:
+            raise ZeroDivisionError("no residents left to divide by")
+        step(self)
+
+    monkeypatch.setattr(TownModel, "step", failing_step)
+    out = tmp_path / "crash"
+    code = in_process_cli("years=5", "seed=4", "shock=gp_retires", f"hydra.run.dir={out}")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "kleinstadt: run failed in year 3: ZeroDivisionError: no residents left" in err
+    assert "Traceback" not in err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "failed" and summary["stage"] == "simulation"
+    assert summary["year_reached"] == 2 and summary["years"] == 5
+    assert summary["error_type"] == "ZeroDivisionError"
+    assert summary["error_message"] == "no residents left to divide by"
+    assert (summary["seed"], summary["town"], summary["shock"]) == (4, "peripheral", "gp_retires")
+    log = (out / "kleinstadt.log").read_text()
+    assert "Traceback" in log and "failing_step" in log and "ZeroDivisionError" in log
+    assert pd.read_parquet(out / "metrics.parquet")["year"].tolist() == [0, 1, 2]
+    assert not list(out.glob("*.png")) and not list(out.glob(".*.tmp"))
+
+
+def test_a_crash_before_year_1_is_a_failed_run_too(tmp_path, monkeypatch, in_process_cli, capsys):
+    import sim.run
+
+    def broken_model(config):
+        raise RuntimeError("the census file is corrupt")
+
+    monkeypatch.setattr(sim.run, "TownModel", broken_model)
+    out = tmp_path / "setup"
+    assert in_process_cli("years=2", f"hydra.run.dir={out}") == 1
+    assert "run failed before year 1: RuntimeError: the census file" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == [".hydra", "kleinstadt.log", "summary.json"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "failed" and summary["stage"] == "setup"
+    assert summary["year_reached"] is None and summary["seed"] == 0
+    assert "Traceback" in (out / "kleinstadt.log").read_text()
+
+
+def test_the_failed_summary_names_the_run_the_year_and_the_error():
+    from sim.run import RunFailed, failed_summary
+
+    cfg = Config(years=7, seed=3)
+    summary = failed_summary(cfg, KeyError("household 17"), "setup", None)
+    assert summary["status"] == "failed" and summary["year_reached"] is None
+    assert summary["error_type"] == "KeyError" and "household 17" in summary["error_message"]
+    assert (summary["seed"], summary["years"], summary["policy"]) == (3, 7, "baseline")
+    failed = RunFailed(cfg, ValueError("bad"), "simulation", 4, None, 1.0)
+    assert str(failed) == "run failed in year 5: ValueError: bad"
+    assert failed.summary["year_reached"] == 4 and failed.partial_result() is None
