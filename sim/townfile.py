@@ -22,6 +22,7 @@ import dataclasses
 import enum
 import math
 import re
+import reprlib
 import types
 import typing
 from pathlib import Path
@@ -54,6 +55,12 @@ def load_town_file(path: str | Path) -> TownConfig:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise _yaml_error(path, exc) from None
+    except RecursionError:
+        raise ConfigError(
+            "town.file",
+            str(path),
+            "YAML nested a few levels deep (a town file needs four), not thousands",
+        ) from None
     if root is None:
         raise ConfigError(
             "town.file",
@@ -66,7 +73,7 @@ def load_town_file(path: str | Path) -> TownConfig:
         _index_nodes(root, where, lines, set())
         try:
             raw = yaml.SafeLoader("").construct_document(root)
-        except (yaml.YAMLError, TypeError, ValueError, OverflowError) as exc:
+        except (yaml.YAMLError, TypeError, ValueError, OverflowError, RecursionError) as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             at = f" at line {mark.line + 1}" if mark else ""
             raise ConfigError(
@@ -213,12 +220,16 @@ def _town(raw: Any, path: Path, where: str) -> TownConfig:
     return town
 
 
+_SHORT = reprlib.Repr(maxlevel=3, maxlist=6, maxdict=6, maxstring=100, maxother=100)
+"""Shortens values in messages without walking them whole (aliases can nest a YAML bomb)."""
+
+
 def _shown(value: Any) -> Any:
-    """``value`` for an error message: long containers and texts shortened."""
-    text = repr(value)
-    if len(text) <= 120:
-        return value
-    return text[:100] + f"... ({len(text)} characters)"
+    """``value`` for an error message: itself if short, else a shortened text of it."""
+    if isinstance(value, list | dict | str):
+        short = _SHORT.repr(value)
+        return value if "..." not in short and len(short) <= 120 else short
+    return value
 
 
 def _build(cls: type, raw: Any, where: str) -> Any:

@@ -246,3 +246,13 @@ def test_the_example_town_file_documents_every_field_the_loader_accepts():
             assert re.search(rf"\b{f.name}\b", text), f"{cls.__name__}.{f.name} is not documented"
     town = load_town_file(path)
     assert town.places[0].hinterland > 0 and town.places[0].municipality == town.name
+
+
+def test_deep_nesting_and_alias_bombs_are_refused_quickly(tmp_path):
+    err = _refused(tmp_path, "name: X\nplaces: " + "[" * 5_000 + "]" * 5_000 + "\n")
+    assert "nested" in str(err)
+    lines = ["name: X", "edges:", "  - &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    lines += ["places: *a8"]
+    err = _refused(tmp_path, "\n".join(lines) + "\n")
+    assert err.field == "town.file[t.yaml].edges[0]" and len(str(err)) < 1000
