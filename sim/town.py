@@ -8,6 +8,7 @@ times are recomputed only when the network changes (:meth:`Town.recompute_travel
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,10 @@ import networkx as nx
 import numpy as np
 
 from sim.config import ConfigError, PlaceKind, QolConfig, TownConfig
+from sim.config.town import LARGE_TOWN_RESIDENTS, size_estimate
 from sim.townfile import load_town_file  # re-exported: sim.town.load_town_file
+
+logger = logging.getLogger(__name__)
 
 CAR, NO_CAR = 0, 1
 """Mode index of the travel-time matrices."""
@@ -50,6 +54,12 @@ class Town:
         self.index: dict[str, int] = {name: i for i, name in enumerate(self.names)}
         self.kinds: list[PlaceKind] = [p.kind for p in places]
         self.residents = np.array([p.residents for p in places], dtype=np.int64)
+        if self.residents.sum() > LARGE_TOWN_RESIDENTS:  # only with allow_large (TownConfig.check)
+            logger.warning(
+                "kleinstadt: %s is a large town for this model; %s.",
+                config.name,
+                size_estimate(int(self.residents.sum())),
+            )
         self.dwellings = np.array([p.dwellings for p in places], dtype=np.int64)
         self.jobs = np.array([p.jobs for p in places], dtype=float)
         self.hinterland = np.array([p.hinterland for p in places], dtype=float)

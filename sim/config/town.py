@@ -9,6 +9,37 @@ from sim.config.bands import check_age_structure
 from sim.config.param import ASSUMPTION, param
 from sim.config.vocabulary import ConfigError, PlaceKind, Region, ServiceType
 
+LARGE_TOWN_RESIDENTS = 100_000
+"""More residents in total than this need ``allow_large: true`` (the model is built for small
+towns of 5,000-20,000 residents; memory and time grow with the population)."""
+
+MAX_RESIDENTS = 2_000_000
+"""No town, even with ``allow_large``, may have more residents in total (about 20 GB)."""
+
+MAX_PLACE_COUNT = 2_000_000
+"""Upper bound of a place's residents, dwellings and hinterland."""
+
+MAX_JOBS = 100_000_000
+"""Upper bound of a place's jobs and an employer's staff (a metropolis has a few million)."""
+
+MAX_MINUTES = 1440.0
+"""Upper bound of any travel or trip time (a day)."""
+
+BENCHMARK_RESIDENTS = 20_000
+"""The benchmark town behind :func:`size_estimate`: about 11 MB traced memory, ~210 MB resident
+memory and ~1 s for 30 years per 20,000 residents (experiments/benchmark.py)."""
+
+
+def size_estimate(residents: int, years: int = 30) -> str:
+    """Expected memory and run time of a town of ``residents``, scaled linearly from the
+    benchmark (an estimate, not a measurement)."""
+    scale = residents / BENCHMARK_RESIDENTS
+    return (
+        f"{residents:,} residents: expect roughly {11 * scale:,.0f} MB traced memory "
+        f"(~{210 * scale:,.0f} MB resident) and ~{scale * years / 30:,.0f} s for {years} years "
+        f"(an estimate scaled linearly from a {BENCHMARK_RESIDENTS:,}-resident benchmark)"
+    )
+
 
 @dataclass
 class PlaceConfig:
@@ -29,17 +60,25 @@ class PlaceConfig:
     residents: int = param(
         0,
         min=0,
+        max=MAX_PLACE_COUNT,
         role="structural",
         source="config",
         unit="persons",
         doc="initial residents (0 for destinations)",
     )
     dwellings: int = param(
-        0, min=0, role="structural", source="config", unit="dwellings", doc="initial dwelling stock"
+        0,
+        min=0,
+        max=MAX_PLACE_COUNT,
+        role="structural",
+        source="config",
+        unit="dwellings",
+        doc="initial dwelling stock",
     )
     jobs: int = param(
         0,
         min=0,
+        max=MAX_JOBS,
         role="structural",
         source="config",
         unit="jobs",
@@ -64,6 +103,7 @@ class PlaceConfig:
     hinterland: int = param(
         0,
         min=0,
+        max=MAX_PLACE_COUNT,
         role="structural",
         source="config",
         unit="persons",
@@ -72,6 +112,7 @@ class PlaceConfig:
     price_index: float = param(
         1.0,
         min=0.0,
+        max=100.0,
         exclusive_min=True,
         unit="",
         role="uncertainty",
@@ -88,6 +129,7 @@ class PlaceConfig:
     internal_minutes: float = param(
         5.0,
         min=0.0,
+        max=MAX_MINUTES,
         role="uncertainty",
         source=ASSUMPTION,
         unit="min",
@@ -112,11 +154,18 @@ class EdgeConfig:
         default_factory=list, unit="", role="structural", source="config", doc="the two place names"
     )
     car_minutes: float = param(
-        10.0, min=0.0, exclusive_min=True, role="structural", source="config", unit="min"
+        10.0,
+        min=0.0,
+        max=MAX_MINUTES,
+        exclusive_min=True,
+        role="structural",
+        source="config",
+        unit="min",
     )
     bus_minutes: float | None = param(
         None,
         min=0.0,
+        max=MAX_MINUTES,
         exclusive_min=True,
         role="structural",
         source="config",
@@ -169,6 +218,7 @@ class ProviderConfig:
     staff: int | None = param(
         None,
         min=0,
+        max=MAX_JOBS,
         unit="",
         role="structural",
         source="config",
@@ -220,6 +270,13 @@ class TownConfig:
         role="structural",
         source="config",
         doc="services, municipal services and employers at the start",
+    )
+    allow_large: bool = param(
+        False,
+        unit="",
+        role="structural",
+        source="config",
+        doc=f"allow more than {LARGE_TOWN_RESIDENTS:,} residents in total (the model is built for small towns; the run logs its expected memory and time)",
     )
 
     @property
@@ -304,8 +361,10 @@ class TownConfig:
                 "at least one place of kind 'regional_centre' or 'metropolis'",
                 "They are where people commute, study and move to.",
             )
-        if sum(p.residents for p in self.places) <= 0:
+        total = sum(p.residents for p in self.places)
+        if total <= 0:
             raise ConfigError(f"{path}.places", "0 residents in total", "a town with residents")
+        _check_size(total, self.allow_large, path)
         for i, edge in enumerate(self.edges):
             p = f"{path}.edges[{i}]"
             if len(edge.between) != 2 or edge.between[0] == edge.between[1]:
@@ -330,6 +389,26 @@ class TownConfig:
                 )
         _check_connected(self, path)
         _check_providers(self, names, path)
+
+
+def _check_size(total: int, allow_large: bool, path: str) -> None:
+    """More than 100,000 residents only with allow_large; never more than MAX_RESIDENTS."""
+    if total > MAX_RESIDENTS:
+        raise ConfigError(
+            f"{path}.places",
+            f"{total:,} residents in total",
+            f"at most {MAX_RESIDENTS:,} residents in total, even with allow_large",
+            f"kleinstadt simulates every resident; {size_estimate(total)}.",
+        )
+    if total > LARGE_TOWN_RESIDENTS and not allow_large:
+        raise ConfigError(
+            f"{path}.places",
+            f"{total:,} residents in total",
+            f"at most {LARGE_TOWN_RESIDENTS:,} residents in total unless allow_large is true",
+            "kleinstadt is built for small towns (5,000-20,000 residents). To run a larger one "
+            "anyway, put `allow_large: true` at the top of the town file (TownConfig("
+            f"allow_large=True) in Python); {size_estimate(total)}.",
+        )
 
 
 def _check_providers(town: TownConfig, names: dict[str, int], path: str) -> None:
