@@ -50,6 +50,7 @@ class MigrationConfig:
     female_youth_factor: float = param(
         1.3,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption (young women leave rural regions more often than young men; shared data README)",
@@ -58,6 +59,7 @@ class MigrationConfig:
     qol_gap_sensitivity: float = param(
         3.0,
         min=0,
+        max=20,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -65,13 +67,20 @@ class MigrationConfig:
     )
     qol_gap_reference: float = param(
         0.10,
+        min=0,
+        max=0.3,
         unit="",
         role="uncertainty",
         source="calibrated assumption: the gap at which a resident moves at the national rate",
+        doc="docs/ODD.md §7.6: leaving x exp(s_gap (gap - this)), arrivals x exp(s_att (gain + this)); "
+        "bounded tightly around the calibrated 0.10 (assumption: below 0 a resident of a town as "
+        "good as its alternatives leaves faster than the national rate, above 0.3 the town "
+        "fills regardless of its QoL; -5 empties the town in 2 years)",
     )
     attachment_effect: float = param(
         0.8,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption (seed-notes Q78: strong attachment)",
@@ -86,11 +95,18 @@ class MigrationConfig:
         source="assumption: attachment of a typical resident (most have lived in town for decades)",
     )
     attachment_halflife_years: float = param(
-        7.0, min=0.0, exclusive_min=True, role="uncertainty", source=ASSUMPTION, unit="years"
+        7.0,
+        min=0.0,
+        max=100,
+        exclusive_min=True,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="years",
     )
     household_tie_effect: float = param(
         0.2,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -99,6 +115,7 @@ class MigrationConfig:
     social_tie_effect: float = param(
         0.4,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -115,6 +132,7 @@ class MigrationConfig:
     engagement_effect: float = param(
         0.3,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption on size; direction seed-notes Q25 (socially active groups left)",
@@ -130,7 +148,12 @@ class MigrationConfig:
         doc="18–21-year-olds in education who would move to study if the university is far",
     )
     education_commute_limit_minutes: float = param(
-        60.0, min=0, role="uncertainty", source="assumption (about an hour one way)", unit="min"
+        60.0,
+        min=0,
+        max=600,
+        role="uncertainty",
+        source="assumption (about an hour one way)",
+        unit="min",
     )
     return_hazard: float = param(
         0.03,
@@ -144,7 +167,7 @@ class MigrationConfig:
     in_rate_family: float = param(
         0.010,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source="assumption (gross in-migration of the order of out-migration, bpb 2024)",
         unit="persons per resident and year",
@@ -152,7 +175,7 @@ class MigrationConfig:
     in_rate_young_adult: float = param(
         0.006,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source=ASSUMPTION,
         unit="persons per resident and year",
@@ -160,7 +183,7 @@ class MigrationConfig:
     in_rate_retiree: float = param(
         0.005,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source=ASSUMPTION,
         unit="persons per resident and year",
@@ -168,7 +191,7 @@ class MigrationConfig:
     in_rate_remote_worker: float = param(
         0.003,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source="assumption; gated by broadband (seed-notes M-G1)",
         unit="persons per resident and year",
@@ -176,6 +199,7 @@ class MigrationConfig:
     attractiveness_sensitivity: float = param(
         5.0,
         min=0,
+        max=20,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -184,17 +208,25 @@ class MigrationConfig:
     proximity_elasticity: float = param(
         0.15,
         min=0,
+        max=5,
         unit="",
         role="uncertainty",
         source="assumption (most moves are short; distance decay of migration)",
         doc="arrivals x (potential / reference)^e, potential = sum over destinations of jobs^0.5 x exp(-car minutes from the centre / scale)",
     )
     proximity_scale_minutes: float = param(
-        30.0, min=0.0, exclusive_min=True, role="uncertainty", source=ASSUMPTION, unit="min"
+        30.0,
+        min=0.0,
+        max=600,
+        exclusive_min=True,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="min",
     )
     proximity_reference: float = param(
         150.0,
         min=0.0,
+        max=1000000,
         exclusive_min=True,
         unit="",
         role="uncertainty",
@@ -203,6 +235,7 @@ class MigrationConfig:
     housing_half_vacancy: float = param(
         0.02,
         min=0.0,
+        max=1,
         exclusive_min=True,
         unit="",
         role="uncertainty",
