@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from sim.config.newcomers import NewcomersConfig
 from sim.config.param import ASSUMPTION, param
+from sim.config.vocabulary import ConfigError
+
+MAX_ARRIVAL_FACTOR = 10.0
+"""Largest factor exp(attractiveness_sensitivity x qol_gap_reference) by which arrivals to a
+town as good as its alternatives may exceed the base in-migration rates (assumption; 1.6 by
+default)."""
+
+MAX_IN_RATE_TOTAL = 0.2
+"""Largest sum of the four in-migration rates, persons per resident and year (assumption: a
+fifth of the population arriving each year is beyond any German municipality; 0.024 by
+default)."""
 
 
 @dataclass
@@ -54,7 +66,7 @@ class MigrationConfig:
         unit="",
         role="uncertainty",
         source="assumption (young women leave rural regions more often than young men; shared data README)",
-        doc="multiplies the rate of women 18–29",
+        doc="multiplies the rate of women 18–29 (rate x factor at most 1/yr, see check)",
     )
     qol_gap_sensitivity: float = param(
         3.0,
@@ -243,3 +255,42 @@ class MigrationConfig:
         doc="arrivals x v / (v + this), v = habitable vacancy rate",
     )
     newcomers: NewcomersConfig = field(default_factory=NewcomersConfig)
+
+    def check(self, path: str) -> None:
+        """Combinations a single field's range cannot catch (each would empty or flood the town)."""
+        for name in ("rate_18_24", "rate_25_29"):
+            rate = getattr(self, name)
+            if rate * self.female_youth_factor > 1:
+                raise ConfigError(
+                    f"{path}.female_youth_factor",
+                    self.female_youth_factor,
+                    f"at most 1 / {name} ({1 / rate:.3g}): a base rate of leaving of at most "
+                    "1 a year for young women",
+                    f"{name} x female_youth_factor = {rate * self.female_youth_factor:.3g}: "
+                    "nearly every young woman would leave each year.",
+                )
+        factor = self.attractiveness_sensitivity * self.qol_gap_reference
+        if factor > math.log(MAX_ARRIVAL_FACTOR):
+            raise ConfigError(
+                f"{path}.attractiveness_sensitivity",
+                self.attractiveness_sensitivity,
+                f"at most ln({MAX_ARRIVAL_FACTOR:g}) / qol_gap_reference "
+                f"({math.log(MAX_ARRIVAL_FACTOR) / self.qol_gap_reference:.3g})",
+                f"Arrivals to a town as good as its alternatives would be "
+                f"{math.exp(factor):.3g} times the in-migration rates.",
+            )
+        rates = (
+            "in_rate_family",
+            "in_rate_young_adult",
+            "in_rate_retiree",
+            "in_rate_remote_worker",
+        )
+        total = sum(getattr(self, name) for name in rates)
+        if total > MAX_IN_RATE_TOTAL:
+            raise ConfigError(
+                f"{path}.in_rate_family",
+                self.in_rate_family,
+                f"in-migration rates that add up to at most {MAX_IN_RATE_TOTAL} persons per "
+                f"resident and year (they add up to {total:.3g})",
+                "The town would grow by more than a fifth each year from arrivals alone.",
+            )
