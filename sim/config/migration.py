@@ -287,9 +287,10 @@ class MigrationConfig:
         )
         total = sum(getattr(self, name) for name in rates)
         if total > MAX_IN_RATE_TOTAL:
+            largest = max(rates, key=lambda name: getattr(self, name))
             raise ConfigError(
-                f"{path}.in_rate_family",
-                self.in_rate_family,
+                f"{path}.{largest}",
+                getattr(self, largest),
                 f"in-migration rates that add up to at most {MAX_IN_RATE_TOTAL} persons per "
                 f"resident and year (they add up to {total:.3g})",
                 "The town would grow by more than a fifth each year from arrivals alone.",
