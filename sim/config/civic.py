@@ -19,6 +19,7 @@ class InitiativeTypeConfig:
     critical_mass: int = param(
         20,
         min=1,
+        max=1000,
         role="uncertainty",
         source=ASSUMPTION,
         unit="members",
@@ -36,6 +37,7 @@ class InitiativeTypeConfig:
     volunteer_hours: float = param(
         500.0,
         min=0,
+        max=100000,
         role="uncertainty",
         source=ASSUMPTION,
         unit="h/yr",
@@ -44,6 +46,7 @@ class InitiativeTypeConfig:
     start_capital_eur: float = param(
         0.0,
         min=0,
+        max=10000000,
         role="uncertainty",
         source=ASSUMPTION,
         unit="EUR",
@@ -52,6 +55,7 @@ class InitiativeTypeConfig:
     member_share_eur: float = param(
         700.0,
         min=0,
+        max=100000,
         unit="EUR",
         role="data",
         source="Dorfladen: 70,000 EUR from at least 100 members (shared data README)",
@@ -60,6 +64,7 @@ class InitiativeTypeConfig:
     idea_weight: float = param(
         1.0,
         min=0,
+        max=100,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -68,6 +73,7 @@ class InitiativeTypeConfig:
     civic_weight: float = param(
         0.3,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -193,6 +199,7 @@ class CivicConfig:
     necessity_boost: float = param(
         4.0,
         min=0,
+        max=100,
         unit="",
         role="uncertainty",
         source="assumption; direction seed-notes M-D2, SF26 (engagement after a closure is more likely)",
@@ -201,6 +208,7 @@ class CivicConfig:
     cooldown_years: int = param(
         3,
         min=0,
+        max=50,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -209,6 +217,7 @@ class CivicConfig:
     seed_members: int = param(
         4,
         min=0,
+        max=50,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -234,7 +243,7 @@ class CivicConfig:
         doc="share of a person's ties involved at which the pull is half",
     )
     join_exponent: float = param(
-        2.0, min=1.0, unit="", role="uncertainty", source="assumption (complex contagion)"
+        2.0, min=1.0, max=10, unit="", role="uncertainty", source="assumption (complex contagion)"
     )
     broadcast_rate: float = param(
         0.005,
@@ -248,6 +257,7 @@ class CivicConfig:
     target_size_factor: float = param(
         2.0,
         min=1,
+        max=100,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -265,6 +275,7 @@ class CivicConfig:
     hours_per_member: float = param(
         120.0,
         min=0,
+        max=2000,
         unit="h/yr",
         role="uncertainty",
         source="assumption (order of the Freiwilligensurvey's hours of engaged people)",
@@ -290,6 +301,7 @@ class CivicConfig:
     decline_years: int = param(
         2,
         min=1,
+        max=50,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -298,6 +310,7 @@ class CivicConfig:
     institution_years: int = param(
         5,
         min=1,
+        max=50,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -315,6 +328,7 @@ class CivicConfig:
     support_recruitment: float = param(
         1.5,
         min=1,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption; direction seed-notes R4 (support multiplies success)",
@@ -341,6 +355,7 @@ class CivicConfig:
     civic_scale: float = param(
         8.0,
         min=0.0,
+        max=1000,
         exclusive_min=True,
         unit="",
         role="uncertainty",
@@ -350,6 +365,7 @@ class CivicConfig:
     cross_town_learning: float = param(
         0.0,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption; without exchange (R6) proven types do not spread faster",
@@ -358,6 +374,7 @@ class CivicConfig:
     coworking_pull: float = param(
         0.3,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption; broadband gate seed-notes M-G1; modest, as the sources doubt that pioneers stay ([000] 'länger als einen Sommer?')",
@@ -375,13 +392,14 @@ class CivicConfig:
     cohousing_households: int = param(
         10,
         min=0,
+        max=1000,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
         doc="senior households (70+) a co-housing project takes in",
     )
     citizen_bus_departures: int = param(
-        6, min=1, role="uncertainty", source=ASSUMPTION, unit="1/day"
+        6, min=1, max=200, role="uncertainty", source=ASSUMPTION, unit="1/day"
     )
     pool_coop_cost_share: float = param(
         0.4,
@@ -395,6 +413,7 @@ class CivicConfig:
     energy_income_eur: float = param(
         40000.0,
         min=0,
+        max=10000000,
         unit="EUR/yr",
         role="uncertainty",
         source="assumption; seed-notes M-E2 (self-supply brings revenue)",
@@ -404,6 +423,7 @@ class CivicConfig:
     idea_min_age: int = param(
         20,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (change agents are adults of working age, seed-notes §6.2 Kristof)",
@@ -412,6 +432,7 @@ class CivicConfig:
     idea_max_age: int = param(
         70,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (change agents are adults of working age, seed-notes §6.2 Kristof)",
@@ -465,6 +486,7 @@ class CivicConfig:
     member_min_age: int = param(
         16,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (from 16 young people can join associations and cooperatives)",
@@ -473,6 +495,7 @@ class CivicConfig:
     learning_recruitment_share: float = param(
         0.25,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption (a proven type mainly raises the chance to start; recruitment still needs local ties)",
@@ -481,6 +504,7 @@ class CivicConfig:
     broad_age_below: int = param(
         30,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption; seed-notes SF31 (young people and newcomers are missing from narrow participation)",
@@ -489,6 +513,7 @@ class CivicConfig:
     broad_years_in_town_below: int = param(
         5,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption; seed-notes SF31 (young people and newcomers are missing from narrow participation)",
@@ -497,6 +522,7 @@ class CivicConfig:
     civic_reference_population: float = param(
         10000.0,
         min=0.0,
+        max=10000000,
         exclusive_min=True,
         unit="residents",
         role="structural",

@@ -30,6 +30,7 @@ class GapsConfig:
     closure_years: int = param(
         3,
         min=1,
+        max=50,
         unit="years",
         role="uncertainty",
         source="assumption (a closure is remembered as a loss for a few years)",
@@ -44,6 +45,7 @@ class GapsConfig:
     grocery_unserved_minutes: float = param(
         10.0,
         min=0,
+        max=600,
         unit="min",
         role="uncertainty",
         source="assumption (a grocery more than 10 minutes' drive away is not a local one)",
@@ -52,6 +54,7 @@ class GapsConfig:
     coop_shop_unserved_residents: int = param(
         300,
         min=0,
+        max=1000000,
         unit="residents",
         role="uncertainty",
         source="assumption (about the users a cooperative shop needs, coop break-even 350)",
@@ -60,6 +63,7 @@ class GapsConfig:
     coop_shop_site_minutes: float = param(
         5.0,
         min=0,
+        max=600,
         unit="min",
         role="uncertainty",
         source="assumption (a cooperative shop serves a place not within a short drive of a grocery)",
@@ -74,6 +78,7 @@ class GapsConfig:
     citizen_bus_far_minutes: float = param(
         30.0,
         min=0,
+        max=600,
         unit="min",
         role="uncertainty",
         source="assumption (half an hour or more without a car is too far for daily trips)",
@@ -82,6 +87,7 @@ class GapsConfig:
     citizen_bus_far_people: int = param(
         50,
         min=0,
+        max=1000000,
         unit="residents",
         role="uncertainty",
         source="assumption (about the riders a citizen bus serves)",
@@ -96,6 +102,7 @@ class GapsConfig:
     pool_debt_share: float = param(
         0.8,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption (near the debt limit, voluntary tasks are the first to be questioned)",
@@ -134,6 +141,7 @@ class GapsConfig:
     senior_cohousing_old_age: int = param(
         65,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (65+: the usual statistical age of seniors)",

@@ -15,6 +15,8 @@ class DemographyConfig:
 
     fertility_year: int = param(
         2019,
+        min=1990,
+        max=2024,
         unit="",
         role="data",
         source="Destatis GENESIS 12612-0008 (2019: TFR 1.54, last pre-pandemic year)",

@@ -70,16 +70,17 @@ class HousingConfig:
     price_response: float = param(
         0.25,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
         doc="price x exp(r * (natural vacancy - vacancy)) each year",
     )
     price_floor: float = param(
-        0.5, min=0.0, exclusive_min=True, unit="", role="uncertainty", source=ASSUMPTION
+        0.5, min=0.0, max=10, exclusive_min=True, unit="", role="uncertainty", source=ASSUMPTION
     )
     price_cap: float = param(
-        3.0, min=0.0, exclusive_min=True, unit="", role="uncertainty", source=ASSUMPTION
+        3.0, min=0.0, max=100, exclusive_min=True, unit="", role="uncertainty", source=ASSUMPTION
     )
     construction_rule: ConstructionRule = param(
         ConstructionRule.demand,
@@ -97,6 +98,7 @@ class HousingConfig:
     fixed_per_year: int = param(
         0,
         min=0,
+        max=10000,
         role="structural",
         source="config",
         unit="dwellings per year",

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from sim.config.newcomers import NewcomersConfig
 from sim.config.param import ASSUMPTION, param
+from sim.config.vocabulary import ConfigError
+
+MAX_ARRIVAL_FACTOR = 10.0
+"""Largest factor exp(attractiveness_sensitivity x qol_gap_reference) by which arrivals to a
+town as good as its alternatives may exceed the base in-migration rates (assumption; 1.6 by
+default)."""
+
+MAX_IN_RATE_TOTAL = 0.2
+"""Largest sum of the four in-migration rates, persons per resident and year (assumption: a
+fifth of the population arriving each year is beyond any German municipality; 0.024 by
+default)."""
 
 
 @dataclass
@@ -50,14 +62,16 @@ class MigrationConfig:
     female_youth_factor: float = param(
         1.3,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption (young women leave rural regions more often than young men; shared data README)",
-        doc="multiplies the rate of women 18–29",
+        doc="multiplies the rate of women 18–29 (rate x factor at most 1/yr, see check)",
     )
     qol_gap_sensitivity: float = param(
         3.0,
         min=0,
+        max=20,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -65,13 +79,20 @@ class MigrationConfig:
     )
     qol_gap_reference: float = param(
         0.10,
+        min=0,
+        max=0.3,
         unit="",
         role="uncertainty",
         source="calibrated assumption: the gap at which a resident moves at the national rate",
+        doc="docs/ODD.md §7.6: leaving x exp(s_gap (gap - this)), arrivals x exp(s_att (gain + this)); "
+        "bounded tightly around the calibrated 0.10 (assumption: below 0 a resident of a town as "
+        "good as its alternatives leaves faster than the national rate, above 0.3 the town "
+        "fills regardless of its QoL; -5 empties the town in 2 years)",
     )
     attachment_effect: float = param(
         0.8,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption (seed-notes Q78: strong attachment)",
@@ -86,11 +107,18 @@ class MigrationConfig:
         source="assumption: attachment of a typical resident (most have lived in town for decades)",
     )
     attachment_halflife_years: float = param(
-        7.0, min=0.0, exclusive_min=True, role="uncertainty", source=ASSUMPTION, unit="years"
+        7.0,
+        min=0.0,
+        max=100,
+        exclusive_min=True,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="years",
     )
     household_tie_effect: float = param(
         0.2,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -99,6 +127,7 @@ class MigrationConfig:
     social_tie_effect: float = param(
         0.4,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -115,6 +144,7 @@ class MigrationConfig:
     engagement_effect: float = param(
         0.3,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption on size; direction seed-notes Q25 (socially active groups left)",
@@ -130,7 +160,12 @@ class MigrationConfig:
         doc="18–21-year-olds in education who would move to study if the university is far",
     )
     education_commute_limit_minutes: float = param(
-        60.0, min=0, role="uncertainty", source="assumption (about an hour one way)", unit="min"
+        60.0,
+        min=0,
+        max=600,
+        role="uncertainty",
+        source="assumption (about an hour one way)",
+        unit="min",
     )
     return_hazard: float = param(
         0.03,
@@ -144,7 +179,7 @@ class MigrationConfig:
     in_rate_family: float = param(
         0.010,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source="assumption (gross in-migration of the order of out-migration, bpb 2024)",
         unit="persons per resident and year",
@@ -152,7 +187,7 @@ class MigrationConfig:
     in_rate_young_adult: float = param(
         0.006,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source=ASSUMPTION,
         unit="persons per resident and year",
@@ -160,7 +195,7 @@ class MigrationConfig:
     in_rate_retiree: float = param(
         0.005,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source=ASSUMPTION,
         unit="persons per resident and year",
@@ -168,7 +203,7 @@ class MigrationConfig:
     in_rate_remote_worker: float = param(
         0.003,
         min=0,
-        max=1,
+        max=0.2,
         role="uncertainty",
         source="assumption; gated by broadband (seed-notes M-G1)",
         unit="persons per resident and year",
@@ -176,6 +211,7 @@ class MigrationConfig:
     attractiveness_sensitivity: float = param(
         5.0,
         min=0,
+        max=20,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -184,17 +220,25 @@ class MigrationConfig:
     proximity_elasticity: float = param(
         0.15,
         min=0,
+        max=5,
         unit="",
         role="uncertainty",
         source="assumption (most moves are short; distance decay of migration)",
         doc="arrivals x (potential / reference)^e, potential = sum over destinations of jobs^0.5 x exp(-car minutes from the centre / scale)",
     )
     proximity_scale_minutes: float = param(
-        30.0, min=0.0, exclusive_min=True, role="uncertainty", source=ASSUMPTION, unit="min"
+        30.0,
+        min=0.0,
+        max=600,
+        exclusive_min=True,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="min",
     )
     proximity_reference: float = param(
         150.0,
         min=0.0,
+        max=1000000,
         exclusive_min=True,
         unit="",
         role="uncertainty",
@@ -203,6 +247,7 @@ class MigrationConfig:
     housing_half_vacancy: float = param(
         0.02,
         min=0.0,
+        max=1,
         exclusive_min=True,
         unit="",
         role="uncertainty",
@@ -210,3 +255,43 @@ class MigrationConfig:
         doc="arrivals x v / (v + this), v = habitable vacancy rate",
     )
     newcomers: NewcomersConfig = field(default_factory=NewcomersConfig)
+
+    def check(self, path: str) -> None:
+        """Combinations a single field's range cannot catch (each would empty or flood the town)."""
+        for name in ("rate_18_24", "rate_25_29"):
+            rate = getattr(self, name)
+            if rate * self.female_youth_factor > 1:
+                raise ConfigError(
+                    f"{path}.female_youth_factor",
+                    self.female_youth_factor,
+                    f"at most 1 / {name} ({1 / rate:.3g}): a base rate of leaving of at most "
+                    "1 a year for young women",
+                    f"{name} x female_youth_factor = {rate * self.female_youth_factor:.3g}: "
+                    "nearly every young woman would leave each year.",
+                )
+        factor = self.attractiveness_sensitivity * self.qol_gap_reference
+        if factor > math.log(MAX_ARRIVAL_FACTOR):
+            raise ConfigError(
+                f"{path}.attractiveness_sensitivity",
+                self.attractiveness_sensitivity,
+                f"at most ln({MAX_ARRIVAL_FACTOR:g}) / qol_gap_reference "
+                f"({math.log(MAX_ARRIVAL_FACTOR) / self.qol_gap_reference:.3g})",
+                f"Arrivals to a town as good as its alternatives would be "
+                f"{math.exp(factor):.3g} times the in-migration rates.",
+            )
+        rates = (
+            "in_rate_family",
+            "in_rate_young_adult",
+            "in_rate_retiree",
+            "in_rate_remote_worker",
+        )
+        total = sum(getattr(self, name) for name in rates)
+        if total > MAX_IN_RATE_TOTAL:
+            largest = max(rates, key=lambda name: getattr(self, name))
+            raise ConfigError(
+                f"{path}.{largest}",
+                getattr(self, largest),
+                f"in-migration rates that add up to at most {MAX_IN_RATE_TOTAL} persons per "
+                f"resident and year (they add up to {total:.3g})",
+                "The town would grow by more than a fifth each year from arrivals alone.",
+            )

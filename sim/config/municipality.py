@@ -14,6 +14,7 @@ class MunicipalityConfig:
     income_tax_per_resident_eur: float = param(
         450.0,
         min=0,
+        max=50000,
         unit="EUR/yr",
         role="uncertainty",
         source="assumption (order of the municipal share of income tax per inhabitant)",
@@ -21,6 +22,7 @@ class MunicipalityConfig:
     transfers_per_resident_eur: float = param(
         500.0,
         min=0,
+        max=50000,
         unit="EUR/yr",
         role="uncertainty",
         source="calibrated assumption: with mandatory spending, the built-in peripheral town starts with a roughly balanced budget (state transfers, seed-notes M-X13)",
@@ -42,11 +44,12 @@ class MunicipalityConfig:
         source="Gewerbesteuer 3.5 % x a multiplier of about 400 % = about 14 % of trade profit",
     )
     business_tax_per_employer_job_eur: float = param(
-        1500.0, min=0, unit="EUR/yr", role="uncertainty", source=ASSUMPTION
+        1500.0, min=0, max=100000, unit="EUR/yr", role="uncertainty", source=ASSUMPTION
     )
     mandatory_spending_per_resident_eur: float = param(
         540.0,
         min=0,
+        max=50000,
         unit="EUR/yr",
         role="uncertainty",
         source="calibrated assumption (administration and social spending per inhabitant; see transfers_per_resident_eur)",
@@ -62,6 +65,7 @@ class MunicipalityConfig:
     infrastructure_per_dwelling_eur: float = param(
         450.0,
         min=0,
+        max=50000,
         unit="EUR/yr",
         role="uncertainty",
         source="assumption; seed-notes M-H1 (networks do not shrink when people leave)",
@@ -71,11 +75,12 @@ class MunicipalityConfig:
         0.02, min=0, max=0.5, unit="", role="uncertainty", source=ASSUMPTION
     )
     initial_debt_per_resident_eur: float = param(
-        800.0, min=0, unit="EUR", role="uncertainty", source=ASSUMPTION
+        800.0, min=0, max=100000, unit="EUR", role="uncertainty", source=ASSUMPTION
     )
     debt_limit_per_resident_eur: float = param(
         1500.0,
         min=0,
+        max=100000,
         unit="EUR",
         role="uncertainty",
         source="assumption (above it the supervisory authority forces a consolidation plan)",
@@ -83,17 +88,19 @@ class MunicipalityConfig:
     civic_staff_fte: float = param(
         0.5,
         min=0,
+        max=100,
         unit="FTE",
         role="uncertainty",
         source="assumption (a thin 'Personaldecke': no dedicated post for civic projects, seed-notes §3.5, [004])",
         doc="staff for supporting citizens' initiatives",
     )
     fte_per_supported_initiative: float = param(
-        0.25, min=0.0, exclusive_min=True, unit="FTE", role="uncertainty", source=ASSUMPTION
+        0.25, min=0.0, max=10, exclusive_min=True, unit="FTE", role="uncertainty", source=ASSUMPTION
     )
     cost_per_fte_eur: float = param(
         70000.0,
         min=0,
+        max=1000000,
         unit="EUR/yr",
         role="uncertainty",
         source="assumption (about TVöD E10 with employer costs)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import MISSING, field
 from typing import Any, NamedTuple
 
@@ -23,6 +25,28 @@ def _check_role(role: str) -> str:
     return role
 
 
+UNBOUNDED_MODULES = frozenset({"sim.config.town"})
+"""Modules whose numeric fields may leave a bound open: town values are inputs per archetype
+(sim/config/town.py, outside the parameter table), checked when a town is loaded."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_bounds(default: Any, low: float | None, high: float | None) -> None:
+    """Every numeric parameter declares a finite min and max, and its default lies within."""
+    if not (_is_number(default) or low is not None or high is not None):
+        return
+    for name, bound in (("min", low), ("max", high)):
+        if not _is_number(bound) or not math.isfinite(bound):
+            raise ValueError(f"a numeric parameter needs a finite {name} (got {bound!r})")
+    if low > high:
+        raise ValueError(f"min {low} is above max {high}")
+    if _is_number(default) and not low <= default <= high:
+        raise ValueError(f"default {default} lies outside [{low}, {high}]")
+
+
 def param(
     default: Any = MISSING,
     *,
@@ -42,6 +66,12 @@ def param(
             ``config`` (an input), or ``assumption`` (with the reasoning in brackets).
         role: one of :data:`ROLES`.
         unit: the unit, ``""`` for a dimensionless number, a flag or a name.
+        min, max: the allowed range; required (and finite) for a number, so that no parameter
+            accepts an absurd value (bounds that are a modelling judgement say so in ``doc``).
+
+    Raises:
+        ValueError: at import, if a numeric field lacks a finite min or max or its default
+            lies outside them (fields of :data:`UNBOUNDED_MODULES` may leave bounds open).
     """
     metadata = {
         "source": source,
@@ -52,6 +82,8 @@ def param(
         "doc": doc,
         "exclusive_min": exclusive_min,
     }
+    if sys._getframe(1).f_globals.get("__name__") not in UNBOUNDED_MODULES:
+        _check_bounds(default, min, max)
     if default_factory is not MISSING:
         return field(default_factory=default_factory, metadata=metadata)
     return field(default=default, metadata=metadata)

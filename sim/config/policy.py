@@ -19,8 +19,10 @@ class LeverConfig:
         source="config",
         doc="the lever is part of the policy (policy files set it; policy.<lever>.enabled=true adds it)",
     )
-    start_year: int = param(1, min=1, unit="", role="lever", source="config")
-    yearly_cost_eur: float = param(0.0, min=0, unit="EUR/yr", role="lever", source=ASSUMPTION)
+    start_year: int = param(1, min=1, max=100, unit="", role="lever", source="config")
+    yearly_cost_eur: float = param(
+        0.0, min=0, max=100000000, unit="EUR/yr", role="lever", source=ASSUMPTION
+    )
 
 
 @dataclass
@@ -28,11 +30,17 @@ class R1InnovationConfig(LeverConfig):
     """R1 innovation-friendly structures: back change agents; coworking, makerspace, digital lab."""
 
     yearly_cost_eur: float = param(
-        60000.0, min=0, unit="EUR/yr", role="lever", source="assumption (a post and rooms)"
+        60000.0,
+        min=0,
+        max=100000000,
+        unit="EUR/yr",
+        role="lever",
+        source="assumption (a post and rooms)",
     )
     idea_multiplier: float = param(
         1.5,
         min=1,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption; direction seed-notes R1",
@@ -41,6 +49,7 @@ class R1InnovationConfig(LeverConfig):
     start_multiplier: float = param(
         1.5,
         min=1,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption; direction seed-notes R1",
@@ -52,7 +61,9 @@ class R1InnovationConfig(LeverConfig):
 class R2EntrepreneurshipConfig(LeverConfig):
     """R2 entrepreneurship: capital and advice for start-ups, space entrepreneurs, succession help."""
 
-    yearly_cost_eur: float = param(50000.0, min=0, unit="EUR/yr", role="lever", source=ASSUMPTION)
+    yearly_cost_eur: float = param(
+        50000.0, min=0, max=100000000, unit="EUR/yr", role="lever", source=ASSUMPTION
+    )
     succession_bonus: float = param(
         0.15,
         min=0,
@@ -65,6 +76,7 @@ class R2EntrepreneurshipConfig(LeverConfig):
     climate_multiplier: float = param(
         1.5,
         min=1,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption; direction seed-notes R2",
@@ -76,7 +88,9 @@ class R2EntrepreneurshipConfig(LeverConfig):
 class R3FinancingConfig(LeverConfig):
     """R3 new financing and cooperation: zero-interest loans, grants, rooms, inter-municipal sharing."""
 
-    yearly_cost_eur: float = param(30000.0, min=0, unit="EUR/yr", role="lever", source=ASSUMPTION)
+    yearly_cost_eur: float = param(
+        30000.0, min=0, max=100000000, unit="EUR/yr", role="lever", source=ASSUMPTION
+    )
     capital_share_covered: float = param(
         0.5,
         min=0,
@@ -104,6 +118,7 @@ class R4ResourcesConfig(LeverConfig):
     extra_staff_fte: float = param(
         1.5,
         min=0,
+        max=100,
         unit="FTE",
         role="lever",
         source="assumption; direction seed-notes R4, [002] thesis 5 (a dedicated post)",
@@ -121,7 +136,9 @@ class R4ResourcesConfig(LeverConfig):
 class R5LearningConfig(LeverConfig):
     """R5 municipalities as places of learning: schools, library, youth participation."""
 
-    yearly_cost_eur: float = param(40000.0, min=0, unit="EUR/yr", role="lever", source=ASSUMPTION)
+    yearly_cost_eur: float = param(
+        40000.0, min=0, max=100000000, unit="EUR/yr", role="lever", source=ASSUMPTION
+    )
     engagement_gain: float = param(
         0.05,
         min=0,
@@ -134,6 +151,7 @@ class R5LearningConfig(LeverConfig):
     attachment_years: float = param(
         2.0,
         min=0,
+        max=50,
         unit="",
         role="uncertainty",
         source="assumption; direction seed-notes R5 (attachment)",
@@ -145,10 +163,13 @@ class R5LearningConfig(LeverConfig):
 class R6CrossTownConfig(LeverConfig):
     """R6 learning across small towns: proven initiative types spread between linked towns."""
 
-    yearly_cost_eur: float = param(20000.0, min=0, unit="EUR/yr", role="lever", source=ASSUMPTION)
+    yearly_cost_eur: float = param(
+        20000.0, min=0, max=100000000, unit="EUR/yr", role="lever", source=ASSUMPTION
+    )
     learning_boost: float = param(
         2.0,
         min=0,
+        max=10,
         unit="",
         role="uncertainty",
         source="assumption; direction seed-notes R6, SF33",
@@ -163,19 +184,22 @@ class BroadbandConfig(LeverConfig):
     yearly_cost_eur: float = param(
         80000.0,
         min=0,
+        max=100000000,
         unit="EUR/yr",
         role="lever",
         source="assumption (municipal share of a subsidised roll-out)",
     )
     target_share: float = param(0.95, min=0, max=1, unit="", role="lever", source=ASSUMPTION)
-    rollout_years: int = param(3, min=1, unit="", role="lever", source=ASSUMPTION)
+    rollout_years: int = param(3, min=1, max=50, unit="", role="lever", source=ASSUMPTION)
 
 
 @dataclass
 class InfillFirstConfig(LeverConfig):
     """Infill before greenfield: no new building land; vacancy management (seed-notes M-H1, H-O5)."""
 
-    yearly_cost_eur: float = param(30000.0, min=0, unit="EUR/yr", role="lever", source=ASSUMPTION)
+    yearly_cost_eur: float = param(
+        30000.0, min=0, max=100000000, unit="EUR/yr", role="lever", source=ASSUMPTION
+    )
     vacant_decay_factor: float = param(
         0.5,
         min=0,
@@ -200,7 +224,12 @@ class CitizenBusSupportConfig(LeverConfig):
     """Support for citizen buses and demand-responsive transport (seed-notes M-V2)."""
 
     yearly_cost_eur: float = param(
-        25000.0, min=0, unit="EUR/yr", role="lever", source="assumption (vehicle and dispatch)"
+        25000.0,
+        min=0,
+        max=100000000,
+        unit="EUR/yr",
+        role="lever",
+        source="assumption (vehicle and dispatch)",
     )
     effort_factor: float = param(
         0.7,
@@ -217,7 +246,9 @@ class CitizenBusSupportConfig(LeverConfig):
 class PhaseNullConfig(LeverConfig):
     """Early participation ('Phase Null'): the municipality starts broad participation."""
 
-    yearly_cost_eur: float = param(20000.0, min=0, unit="EUR/yr", role="lever", source=ASSUMPTION)
+    yearly_cost_eur: float = param(
+        20000.0, min=0, max=100000000, unit="EUR/yr", role="lever", source=ASSUMPTION
+    )
     breadth: float = param(
         0.8,
         min=0,

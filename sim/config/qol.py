@@ -87,6 +87,7 @@ class QolConfig:
     commute_scale_minutes: float = param(
         40.0,
         min=0.0,
+        max=600,
         exclusive_min=True,
         role="uncertainty",
         source=ASSUMPTION,
@@ -96,17 +97,25 @@ class QolConfig:
     regional_centre_scale_minutes: float = param(
         30.0,
         min=0.0,
+        max=600,
         exclusive_min=True,
         role="uncertainty",
         source="assumption (Thünen treats 15 min as acceptable for basic services)",
         unit="min",
     )
     metropolis_scale_minutes: float = param(
-        60.0, min=0.0, exclusive_min=True, role="uncertainty", source=ASSUMPTION, unit="min"
+        60.0,
+        min=0.0,
+        max=600,
+        exclusive_min=True,
+        role="uncertainty",
+        source=ASSUMPTION,
+        unit="min",
     )
     no_car_internal_factor: float = param(
         2.0,
         min=1.0,
+        max=20,
         unit="",
         role="uncertainty",
         source="assumption (short trips within a place on foot or by bike)",
@@ -115,6 +124,7 @@ class QolConfig:
     walking_factor: float = param(
         6.6,
         min=1.0,
+        max=50,
         unit="",
         role="data",
         source="Thünen: average car speed 33 km/h; walking 5 km/h (assumption)",
@@ -130,6 +140,7 @@ class QolConfig:
     service_scale_minutes: float = param(
         15.0,
         min=0.0,
+        max=600,
         exclusive_min=True,
         role="data",
         source="Thünen: 15 minutes is the acceptable maximum travel time to basic services (shared data README)",
@@ -139,6 +150,7 @@ class QolConfig:
     alternative_service_minutes: float = param(
         5.0,
         min=0.0,
+        max=600,
         role="uncertainty",
         source="assumption (in a city, basic services are close)",
         unit="min",
@@ -155,6 +167,7 @@ class QolConfig:
     bus_max_wait_minutes: float = param(
         15.0,
         min=0.0,
+        max=600,
         role="uncertainty",
         source="assumption (with sparse timetables people time their trips to the timetable; the inconvenience counts at most a quarter hour)",
         unit="min",

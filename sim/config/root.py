@@ -32,8 +32,17 @@ from sim.config.work import WorkConfig
 class Config:
     """A whole run: the town, the years, the seed and every submodel's parameters."""
 
-    years: int = param(30, min=1, max=500, role="structural", source="config", unit="years")
-    seed: int = param(0, min=0, unit="", role="structural", source="config")
+    years: int = param(
+        30,
+        min=1,
+        max=100,
+        role="structural",
+        source="config",
+        unit="years",
+        doc="simulated years (max: assumption; the rates describe the coming decades, beyond a "
+        "century a run extrapolates without meaning and a small town may empty)",
+    )
+    seed: int = param(0, min=0, max=2**63 - 1, unit="", role="structural", source="config")
     town: TownConfig = field(default_factory=TownConfig)
     demography: DemographyConfig = field(default_factory=DemographyConfig)
     work: WorkConfig = field(default_factory=WorkConfig)
@@ -129,7 +138,21 @@ def validate(node: Any, path: str = "") -> None:
         check(path)
 
 
+def _check_finite(path: str, value: Any) -> None:
+    """No inf or nan anywhere: in a number, or inside a mapping or list of numbers (named by
+    its full path, e.g. ``qol.weights.retired.commute``)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite(f"{path}.{key}", item)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _check_finite(f"{path}[{i}]", item)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(path, value, "a finite number")
+
+
 def _check_range(meta: Any, path: str, value: Any) -> None:
+    _check_finite(path, value)
     low, high = meta.get("min"), meta.get("max")
     if low is None and high is None:
         return

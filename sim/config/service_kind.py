@@ -19,6 +19,7 @@ class ServiceTypeConfig:
     spend_per_person_eur: float = param(
         0.0,
         min=0,
+        max=50000,
         unit="EUR/yr",
         role="uncertainty",
         source=ASSUMPTION,
@@ -36,6 +37,7 @@ class ServiceTypeConfig:
     break_even_population: float | None = param(
         None,
         min=0.0,
+        max=1000000,
         exclusive_min=True,
         unit="",
         role="uncertainty",
@@ -45,6 +47,7 @@ class ServiceTypeConfig:
     fixed_cost_eur: float | None = param(
         None,
         min=0,
+        max=100000000,
         unit="EUR/yr",
         role="uncertainty",
         source=ASSUMPTION,
@@ -53,6 +56,7 @@ class ServiceTypeConfig:
     cost_per_user_eur: float = param(
         0.0,
         min=0,
+        max=50000,
         unit="EUR/yr",
         role="uncertainty",
         source=ASSUMPTION,
@@ -65,9 +69,11 @@ class ServiceTypeConfig:
         source=ASSUMPTION,
         doc="relative need by age band; normalised so that the German average person has need 1",
     )
-    staff_fixed: float = param(1.0, min=0, unit="jobs", role="uncertainty", source=ASSUMPTION)
+    staff_fixed: float = param(
+        1.0, min=0, max=10000, unit="jobs", role="uncertainty", source=ASSUMPTION
+    )
     staff_per_1000_users: float = param(
-        0.0, min=0, unit="jobs", role="uncertainty", source=ASSUMPTION
+        0.0, min=0, max=1000, unit="jobs", role="uncertainty", source=ASSUMPTION
     )
     online_exposure: float = param(
         0.0,
@@ -124,6 +130,7 @@ class ServiceTypeConfig:
     min_users: float = param(
         0.0,
         min=0,
+        max=1000000,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -132,6 +139,7 @@ class ServiceTypeConfig:
     legal_min_population: int = param(
         0,
         min=0,
+        max=10000000,
         unit="",
         role="structural",
         source=ASSUMPTION,

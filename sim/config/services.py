@@ -322,6 +322,7 @@ class ServicesConfig:
     leakage_scale_minutes: float = param(
         20.0,
         min=0.0,
+        max=600,
         exclusive_min=True,
         role="uncertainty",
         source=ASSUMPTION,
@@ -358,13 +359,14 @@ class ServicesConfig:
     successor_margin_effect: float = param(
         4.0,
         min=0,
+        max=50,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
         doc="logit(successor) = logit(base) + e x margin + a x attractiveness",
     )
     successor_attractiveness_effect: float = param(
-        5.0, min=0, unit="", role="uncertainty", source=ASSUMPTION
+        5.0, min=0, max=50, unit="", role="uncertainty", source=ASSUMPTION
     )
     gp_share_60_plus: float = param(
         0.408,
@@ -378,6 +380,7 @@ class ServicesConfig:
     manufacturer_labour_ratio: float = param(
         12.0,
         min=0,
+        max=1000,
         unit="",
         role="uncertainty",
         source=ASSUMPTION,
@@ -386,6 +389,7 @@ class ServicesConfig:
     labour_age_min: int = param(
         25,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (working age after education)",
@@ -394,6 +398,7 @@ class ServicesConfig:
     labour_age_max: int = param(
         64,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (working age before the statutory pension)",
@@ -402,6 +407,7 @@ class ServicesConfig:
     bus_rider_min_age: int = param(
         6,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (from school age children ride a bus alone)",
@@ -410,6 +416,7 @@ class ServicesConfig:
     retirement_hazard_60_64_from_age: int = param(
         60,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (bands of the retirement hazards around the statutory pension age)",
@@ -418,6 +425,7 @@ class ServicesConfig:
     retirement_hazard_65_69_from_age: int = param(
         65,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (bands of the retirement hazards around the statutory pension age)",
@@ -426,6 +434,7 @@ class ServicesConfig:
     retirement_hazard_70_plus_from_age: int = param(
         70,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="assumption (bands of the retirement hazards around the statutory pension age)",
@@ -434,6 +443,7 @@ class ServicesConfig:
     successor_age_min: int = param(
         30,
         min=0,
+        max=110,
         unit="years",
         role="uncertainty",
         source="assumption (successors take over in mid-career)",
@@ -442,6 +452,7 @@ class ServicesConfig:
     successor_age_max: int = param(
         50,
         min=0,
+        max=110,
         unit="years",
         role="uncertainty",
         source="assumption (successors take over in mid-career)",
@@ -449,6 +460,7 @@ class ServicesConfig:
     gp_owner_age_min: int = param(
         35,
         min=0,
+        max=110,
         unit="years",
         role="uncertainty",
         source="assumption (GPs open a practice after medical school and specialist training)",
@@ -457,6 +469,7 @@ class ServicesConfig:
     gp_owner_age_old: int = param(
         60,
         min=0,
+        max=110,
         unit="years",
         role="structural",
         source="the age gp_share_60_plus refers to (Destatis/BÄK 2024, shared data README)",
@@ -465,6 +478,7 @@ class ServicesConfig:
     gp_owner_age_max: int = param(
         69,
         min=0,
+        max=110,
         unit="years",
         role="uncertainty",
         source="assumption (few GPs practise past 70)",
@@ -473,6 +487,7 @@ class ServicesConfig:
     owner_age_mean: float = param(
         50.0,
         min=0,
+        max=110,
         unit="years",
         role="uncertainty",
         source="assumption (owners of small businesses are mostly middle-aged)",
@@ -481,6 +496,7 @@ class ServicesConfig:
     owner_age_sd: float = param(
         9.0,
         min=0,
+        max=30,
         unit="years",
         role="uncertainty",
         source="assumption (owners of small businesses are mostly middle-aged)",
@@ -488,6 +504,7 @@ class ServicesConfig:
     owner_age_min: int = param(
         28,
         min=0,
+        max=110,
         unit="years",
         role="uncertainty",
         source="assumption (owners of small businesses are mostly middle-aged)",
@@ -495,6 +512,7 @@ class ServicesConfig:
     owner_age_max: int = param(
         72,
         min=0,
+        max=110,
         unit="years",
         role="uncertainty",
         source="assumption (owners of small businesses are mostly middle-aged)",

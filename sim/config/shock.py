@@ -22,6 +22,7 @@ class ShockConfig:
     year: int = param(
         5,
         min=1,
+        max=100,
         unit="",
         role="structural",
         source="config",
@@ -30,6 +31,7 @@ class ShockConfig:
     count: int = param(
         1,
         min=1,
+        max=100,
         unit="",
         role="structural",
         source="config",
@@ -38,6 +40,7 @@ class ShockConfig:
     blocked_years: int = param(
         0,
         min=0,
+        max=100,
         unit="",
         role="structural",
         source="config",

@@ -33,6 +33,7 @@ class SocialConfig:
     engagement_concentration: float = param(
         4.0,
         min=0.0,
+        max=1000,
         exclusive_min=True,
         unit="",
         role="uncertainty",

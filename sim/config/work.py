@@ -39,6 +39,7 @@ class WorkConfig:
     job_choice_minutes_scale: float = param(
         15.0,
         min=0.0,
+        max=600,
         exclusive_min=True,
         role="uncertainty",
         source=ASSUMPTION,
