@@ -104,10 +104,20 @@ def _ignored_town_overrides(overrides: list[str]) -> list[str]:
 
 
 def _remove_run_dir(path: Path) -> None:
-    """Remove a run directory that holds nothing but what Hydra wrote before the run."""
+    """Remove a run directory that holds nothing but what Hydra wrote before the run, and the
+    folders above it that it leaves empty (``outputs/<date>``), up to the working directory."""
     expected = {".hydra", "kleinstadt.log"}
-    if path.is_dir() and {p.name for p in path.iterdir()} <= expected:
-        shutil.rmtree(path, ignore_errors=True)
+    if not (path.is_dir() and {p.name for p in path.iterdir()} <= expected):
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    cwd = Path.cwd().resolve()
+    parent = path.resolve().parent
+    while parent != cwd and cwd in parent.parents:
+        try:
+            parent.rmdir()  # only if empty
+        except OSError:
+            break
+        parent = parent.parent
 
 
 # -- the run folder: never another run's, and writable ------------------------------------------
@@ -248,6 +258,7 @@ def _write_run(config: Config, result: RunResult, out_dir: Path) -> None:
 
 @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
 def _main(cfg: DictConfig) -> None:
+    _Task.started = True
     # Hydra sets the root logger to INFO; Mesa logs every step and matplotlib its font cache.
     for noisy in ("MESA", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -298,9 +309,27 @@ def _main(cfg: DictConfig) -> None:
     print(f"Outputs: {out_dir}")
 
 
+class _Task:
+    """Whether the task function began (a Hydra error before it is a bad command line)."""
+
+    started = False
+
+
 def main() -> None:
-    """Entry point of ``python -m sim`` and the ``kleinstadt`` console script."""
-    _main()
+    """Entry point of ``python -m sim`` and the ``kleinstadt`` console script.
+
+    Hydra reports a command line it cannot compose (an unknown option of a config group, a
+    value of the wrong type) and exits with 1 before the task starts; that is invalid input
+    like any other, so the exit status becomes 2 (a run that fails exits with 1).
+    """
+    _Task.started = False
+    try:
+        _main()
+    except SystemExit as exit_:
+        if exit_.code == 1 and not _Task.started:
+            print("kleinstadt: invalid command line (see above); nothing was run.", file=sys.stderr)
+            sys.exit(EXIT_INVALID_CONFIG)
+        raise
 
 
 if __name__ == "__main__":

@@ -317,9 +317,8 @@ class ServiceSystem:
 
     def online_share(self) -> float:
         """This year's online share (linear between the configured years)."""
-        path = sorted(self.cfg.online_share.items())
-        years = [y for y, _ in path]
-        shares = [s for _, s in path]
+        years = [float(y) for y, _ in self.cfg.online_share]
+        shares = [float(s) for _, s in self.cfg.online_share]
         return float(np.interp(self.model.time, years, shares))
 
     def _leak_factor(self, settings: ServiceTypeConfig) -> np.ndarray:

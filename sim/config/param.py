@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import MISSING, field
 from typing import Any, NamedTuple
 
@@ -23,11 +22,6 @@ def _check_role(role: str) -> str:
     if role not in ROLES:
         raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
     return role
-
-
-UNBOUNDED_MODULES = frozenset({"sim.config.town"})
-"""Modules whose numeric fields may leave a bound open: town values are inputs per archetype
-(sim/config/town.py, outside the parameter table), checked when a town is loaded."""
 
 
 def _is_number(value: Any) -> bool:
@@ -71,7 +65,7 @@ def param(
 
     Raises:
         ValueError: at import, if a numeric field lacks a finite min or max or its default
-            lies outside them (fields of :data:`UNBOUNDED_MODULES` may leave bounds open).
+            lies outside them.
     """
     metadata = {
         "source": source,
@@ -82,8 +76,7 @@ def param(
         "doc": doc,
         "exclusive_min": exclusive_min,
     }
-    if sys._getframe(1).f_globals.get("__name__") not in UNBOUNDED_MODULES:
-        _check_bounds(default, min, max)
+    _check_bounds(default, min, max)
     if default_factory is not MISSING:
         return field(default_factory=default_factory, metadata=metadata)
     return field(default=default, metadata=metadata)

@@ -4,7 +4,9 @@ defaults of every kind of provider and where they come from.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 from sim.config.param import ASSUMPTION, Sourced, param, sourced
 from sim.config.service_kind import ServiceTypeConfig, svc
@@ -312,12 +314,13 @@ class ServicesConfig:
     manufacturer: ServiceTypeConfig = svc(
         operator=Operator.corporate, staff_fixed=250.0, loss_years=5, serves_residents=False
     )
-    online_share: dict[int, float] = param(
-        default_factory=lambda: {0: 0.13, 30: 0.25},
+    online_share: list[Any] = param(  # [[year, share], ...]; checked in _check_online_share
+        default_factory=lambda: [[0, 0.13], [30, 0.25]],
         unit="",
         role="uncertainty",
         source="assumption; seed-notes Q59–Q61 (online trade grew 40-fold 1999–2016, 25 % plausible for 2020)",
-        doc="exogenous online share by simulated year, linear in between",
+        doc="exogenous online share: [simulated year, share] pairs, linear in between; replace "
+        "the whole schedule with services.online_share='[[0,0.13],[10,0.2],[30,0.35]]'",
     )
     leakage_scale_minutes: float = param(
         20.0,
@@ -534,15 +537,7 @@ class ServicesConfig:
                     None,
                     "a number of users, or fixed_cost_eur",
                 )
-        for year, share in self.online_share.items():
-            if isinstance(year, bool) or not isinstance(year, int) or year < 0:
-                raise ConfigError(f"{path}.online_share[{year!r}]", year, "a simulated year >= 0")
-            if isinstance(share, bool) or not (
-                isinstance(share, int | float) and 0.0 <= share <= 1.0
-            ):
-                raise ConfigError(f"{path}.online_share[{year}]", share, "a share in [0, 1]")
-        if not self.online_share:
-            raise ConfigError(f"{path}.online_share", {}, "at least one year: share entry")
+        self._check_online_share(f"{path}.online_share")
         ordered = (
             ("labour_age_min", "labour_age_max", False),
             ("retirement_hazard_60_64_from_age", "retirement_hazard_65_69_from_age", False),
@@ -558,3 +553,31 @@ class ServicesConfig:
                 raise ConfigError(
                     f"{path}.{high}", hi, f"an age {'>' if strict else '>='} {low} ({lo})"
                 )
+
+    def _check_online_share(self, path: str) -> None:
+        """[year, share] pairs: whole years 0..500 in increasing order, shares in [0, 1]."""
+        schedule = self.online_share
+        if not isinstance(schedule, list) or not schedule:
+            raise ConfigError(
+                path, schedule, "a list of [year, share] pairs, e.g. [[0, 0.13], [30, 0.25]]"
+            )
+        years = []
+        for i, pair in enumerate(schedule):
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                raise ConfigError(f"{path}[{i}]", pair, "a [year, share] pair")
+            year, share = pair
+            if (
+                isinstance(year, bool)
+                or not isinstance(year, int | float)
+                or not math.isfinite(year)
+                or not float(year).is_integer()
+                or not 0 <= year <= 500
+            ):
+                raise ConfigError(
+                    f"{path}[{i}][0]", year, "a simulated year: a whole number 0..500"
+                )
+            if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+                raise ConfigError(f"{path}[{i}][1]", share, "a share in [0, 1]")
+            years.append(year)
+        if years != sorted(set(years)):
+            raise ConfigError(path, schedule, "years in increasing order, each once")
