@@ -96,6 +96,11 @@ def markdown(table: pd.DataFrame, args: argparse.Namespace) -> str:
         "| compared | mean difference | SD paired | SD unpaired | variance reduction | seeds needed (paired) | seeds needed (unpaired) |",
         "|---|---|---|---|---|---|---|",
     ]
+    if args.seeds < 10:
+        lines[0] += (
+            f" With only {args.seeds} seeds these spreads are rough: one seed where the change"
+            " works out differently can dominate; use 20 or more before reading much into them."
+        )
     for row in table.itertuples():
         if row.note:
             lines.append(f"| {row.compared} | {row.note} | | | | | |")

@@ -106,7 +106,7 @@ def _ignored_town_overrides(overrides: list[str]) -> list[str]:
 def _remove_run_dir(path: Path) -> None:
     """Remove a run directory that holds nothing but what Hydra wrote before the run, and the
     folders above it that it leaves empty (``outputs/<date>``), up to the working directory."""
-    expected = {".hydra", "kleinstadt.log"}
+    expected = {".hydra", "kleinstadt.log", RUN_LOCK}
     if not (path.is_dir() and {p.name for p in path.iterdir()} <= expected):
         return
     shutil.rmtree(path, ignore_errors=True)
@@ -164,6 +164,28 @@ def check_run_folder(folder: Path, key: str, recursive: bool = False) -> str | N
     return None
 
 
+RUN_LOCK = ".kleinstadt.lock"
+"""Present in a run folder while a run writes into it (removed when the run ends)."""
+
+
+def lock_run_folder(folder: Path) -> str | None:
+    """Claim ``folder`` for this run (None), or say that another run is using it: two runs
+    started at the same moment into the same folder both pass the outputs check."""
+    try:
+        handle = os.open(folder / RUN_LOCK, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return (
+            f"{os.path.abspath(folder)} is in use by another run ({RUN_LOCK} is there); a run "
+            "never writes into another run's folder. Choose another folder (hydra.run.dir=...), "
+            f"or remove {RUN_LOCK} if no run is using it."
+        )
+    except OSError as err:
+        return f"cannot write outputs to {os.path.abspath(folder)}: {err.strerror or err}"
+    os.write(handle, f"{os.getpid()}\n".encode())
+    os.close(handle)
+    return None
+
+
 class RunFolderGuard(Callback):
     """Hydra callback (configs/config.yaml, ``hydra.callbacks``): checks the run folder first.
 
@@ -172,7 +194,9 @@ class RunFolderGuard(Callback):
     """
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        _refuse(check_run_folder(Path(config.hydra.run.dir), "hydra.run.dir"))
+        folder = Path(config.hydra.run.dir)
+        _refuse(check_run_folder(folder, "hydra.run.dir"))
+        _refuse(lock_run_folder(folder))
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         _refuse(check_run_folder(Path(config.hydra.sweep.dir), "hydra.sweep.dir", True))
@@ -259,10 +283,17 @@ def _write_run(config: Config, result: RunResult, out_dir: Path) -> None:
 @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
 def _main(cfg: DictConfig) -> None:
     _Task.started = True
+    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        _task(cfg, out_dir)
+    finally:
+        (out_dir / RUN_LOCK).unlink(missing_ok=True)  # the folder is free again
+
+
+def _task(cfg: DictConfig, out_dir: Path) -> None:
     # Hydra sets the root logger to INFO; Mesa logs every step and matplotlib its font cache.
     for noisy in ("MESA", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
     config = None
     try:
         config = to_config(cfg)

@@ -444,3 +444,17 @@ def test_the_failed_summary_names_the_run_the_year_and_the_error():
     failed = RunFailed(cfg, ValueError("bad"), "simulation", 4, None, 1.0)
     assert str(failed) == "run failed in year 5: ValueError: bad"
     assert failed.summary["year_reached"] == 4 and failed.partial_result() is None
+
+
+def test_a_folder_in_use_by_another_run_is_refused_and_a_run_frees_its_folder(tmp_path):
+    """Two runs started at the same moment into one folder: the second finds the lock."""
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / ".kleinstadt.lock").write_text("12345\n")
+    result = _run("years=1", f"hydra.run.dir={busy}", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "in use by another run" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in busy.iterdir()) == [".kleinstadt.lock"]  # nothing written
+    free = tmp_path / "free"
+    assert _run("years=1", f"hydra.run.dir={free}", cwd=tmp_path).returncode == 0
+    assert (free / "summary.json").is_file() and not (free / ".kleinstadt.lock").exists()

@@ -96,9 +96,14 @@ CASES = [
     ),
     Case("cross-town learning on one town", ("policy=r6_cross_town_learning",), "policy"),
     Case(
-        "a negative quality-of-life weight",
+        "a quality-of-life weight the stage does not have",
         ("qol.weights.retired.commute=-1",),
-        "qol.weights.retired.commute",
+        "commute",
+    ),
+    Case(
+        "a negative quality-of-life weight",
+        ("qol.weights.retired.housing_cost=-1",),
+        "qol.weights.retired.housing_cost",
     ),
     Case(
         "an online-share schedule with a negative year",
