@@ -219,19 +219,10 @@ def summarise(diffs: pd.DataFrame) -> pd.DataFrame:
 
 def pairing(diffs: pd.DataFrame, half_width: float) -> pd.DataFrame:
     """What pairing buys for population, per policy, town, variant and year (sim/pairing.py)."""
-    from sim.pairing import paired_statistics
+    from sim.pairing import pairing_table
 
-    rows = []
-    for (policy, town, variant, year), group in diffs.groupby(
-        ["policy", "town", "variant", "year"], sort=False
-    ):
-        stats_ = paired_statistics(
-            group["population_policy"].to_numpy(),
-            group["population_baseline"].to_numpy(),
-            half_width=half_width,
-        )
-        rows.append({"policy": policy, "town": town, "variant": variant, "year": year, **stats_})
-    return pd.DataFrame(rows)
+    by = ["policy", "town", "variant", "year"]
+    return pairing_table(diffs, by, "population_policy", "population_baseline", half_width)
 
 
 def pairing_markdown(table: pd.DataFrame, half_width: float) -> str:

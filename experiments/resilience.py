@@ -283,24 +283,10 @@ def markdown(summary: pd.DataFrame, town: str, seeds: int, shock_year: int, hori
 
 def pairing(per_seed: pd.DataFrame, half_width: float = 50.0) -> pd.DataFrame:
     """What pairing buys for the population 10 years after the shock (sim/pairing.py)."""
-    from sim.pairing import paired_statistics
+    from sim.pairing import pairing_table
 
-    rows = []
-    for scenario, group in per_seed.groupby("scenario", sort=False):
-        group = group.dropna(subset=["population_10y_shocked", "population_10y_counterfactual"])
-        if len(group) < 2:
-            continue
-        rows.append(
-            {
-                "scenario": scenario,
-                **paired_statistics(
-                    group["population_10y_shocked"].to_numpy(),
-                    group["population_10y_counterfactual"].to_numpy(),
-                    half_width=half_width,
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
+    shocked, counterfactual = "population_10y_shocked", "population_10y_counterfactual"
+    return pairing_table(per_seed, ["scenario"], shocked, counterfactual, half_width, min_pairs=2)
 
 
 def pairing_markdown(table: pd.DataFrame, half_width: float = 50.0) -> str:

@@ -35,8 +35,8 @@ from scipy.special import pdtr
 from sim.accessibility import place_qol_for_stage
 from sim.config import AgeDistribution, LifeStage
 from sim.population import Origin, Role
-from sim.randomness import combine, mix, name_key
-from sim.synthesis import box_muller, draw_car_access, draw_engagement
+from sim.randomness import box_muller, combine, mix, name_key, tagged_ids
+from sim.synthesis import draw_car_access, draw_engagement
 from sim.town import CAR
 from sim.work import update_work
 
@@ -447,7 +447,7 @@ def _compose(
     # Each member's id: a hash of the household's key and their position in it (a returnee
     # gets a new id: ids are never reused).
     member_keys = mix(keys[hh] + position.astype(np.uint64) + np.uint64(1))
-    pid = ((member_keys >> np.uint64(2)) | np.uint64(1 << 62)).astype(np.int64)
+    pid = tagged_ids(member_keys, tag_bit=62)
 
     def member_u(draw: int) -> np.ndarray:
         return model.streams.uniform("newcomer member", year, pid, draw)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 
@@ -68,3 +69,26 @@ def seeds_needed(sd: float, half_width: float, confidence: float = 0.95) -> floa
     while stats.t.ppf(q, n - 1) * sd / math.sqrt(n) > half_width:
         n += 1
     return float(n)
+
+
+def pairing_table(
+    frame: pd.DataFrame,
+    by: list[str],
+    treated: str,
+    control: str,
+    half_width: float,
+    min_pairs: int = 1,
+) -> pd.DataFrame:
+    """``paired_statistics`` per group of ``frame`` (one row per seed with the ``treated`` and
+    ``control`` values); groups with fewer than ``min_pairs`` complete pairs are left out."""
+    rows = []
+    for key, group in frame.groupby(by, sort=False):
+        group = group.dropna(subset=[treated, control])
+        if len(group) < min_pairs:
+            continue
+        labels = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
+        stats_ = paired_statistics(
+            group[treated].to_numpy(), group[control].to_numpy(), half_width=half_width
+        )
+        rows.append({**labels, **stats_})
+    return pd.DataFrame(rows)

@@ -136,9 +136,10 @@ class Streams:
 
     def normal(self, decision: str, year: int, ids: np.ndarray, draw: int = 0) -> np.ndarray:
         """One standard normal number per id (Box–Muller over two keyed uniforms)."""
-        u1 = self.uniform(decision, year, ids, 2 * draw)
-        u2 = self.uniform(decision, year, ids, 2 * draw + 1)
-        return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+        return box_muller(
+            self.uniform(decision, year, ids, 2 * draw),
+            self.uniform(decision, year, ids, 2 * draw + 1),
+        )
 
     def generator(self, decision: str, year: int, *extra: int) -> np.random.Generator:
         """A numpy Generator for a town-level draw of ``decision`` in ``year``."""
@@ -181,8 +182,20 @@ def child_ids(parent_ids: np.ndarray, year: int, salt: int) -> np.ndarray:
     ids collide with a probability of about n² / 2⁶³ (negligible for any town).
     """
     key = combine(name_key("child"), int(year), int(salt))
-    bits = hash_ids(key, parent_ids)
-    return ((bits >> np.uint64(2)) | np.uint64(1 << 61)).astype(np.int64)
+    return tagged_ids(hash_ids(key, parent_ids), tag_bit=61)
+
+
+def tagged_ids(bits: np.ndarray, tag_bit: int) -> np.ndarray:
+    """Ids from 64-bit hashes: 62 bits of the hash with bit ``tag_bit`` (61 newborns, 62
+    newcomers) set, so they never meet the initial ids ``0 .. n-1`` (int64)."""
+    return ((np.asarray(bits, dtype=np.uint64) >> np.uint64(2)) | np.uint64(1 << tag_bit)).astype(
+        np.int64
+    )
+
+
+def box_muller(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
+    """Standard normal numbers from two arrays of uniforms."""
+    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
 
 
 class SlotKeys:

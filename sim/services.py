@@ -172,7 +172,7 @@ class ServiceSystem:
         return provider
 
     def _owner_age(self, kind: ServiceType, initial: bool, key: int) -> int:
-        rng = self.model.streams.generator("owner_age", self.model.year, key)
+        rng = self.model.generator("owner_age", key)
         return draw_owner_age(rng, self.cfg, kind, initial)
 
     # -- opening and closing ----------------------------------------------------------------

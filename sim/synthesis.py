@@ -18,6 +18,7 @@ from scipy.special import betaincinv
 from sim import data
 from sim.config import ConfigError
 from sim.population import Origin, Role
+from sim.randomness import box_muller
 
 if TYPE_CHECKING:
     from sim.model import TownModel
@@ -36,11 +37,6 @@ def generator_uniforms(rng: np.random.Generator) -> Uniforms:
 def keyed_uniforms(model: TownModel, decision: str) -> Uniforms:
     """Uniform numbers keyed by (seed, decision, year, person id) for people rows."""
     return lambda rows, draw: model.uniform(decision, rows, draw)
-
-
-def box_muller(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
-    """Standard normal numbers from two arrays of uniforms."""
-    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
 
 
 def joint_age_sex_distribution(region: str, age_structure: dict[str, float] | None) -> np.ndarray:
