@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.budget import infrastructure_score
 from sim.config import Config, LifeStage, ServiceType
 from sim.town import CAR, NO_CAR
 
@@ -198,12 +199,13 @@ def metropolis_score(model: TownModel, s: Situations) -> np.ndarray:
 
 
 def housing_cost_score(model: TownModel, s: Situations) -> np.ndarray:
-    """Affordability 1 / (1 + price): 0.5 at the national average price, higher where cheaper.
+    """Affordability 1 / (1 + cost): 0.5 at the national average, higher where cheaper.
 
+    The cost is the price level times the property tax's factor (``HousingMarket.cost_index``).
     Deliberately flat at low prices: cheap housing alone does not make a remote town
     attractive (seed-notes SF7, SF13).
     """
-    price = model.housing.price_index[s.home]
+    price = model.housing.cost_index()[s.home]
     return 1.0 / (1.0 + price)
 
 
@@ -240,6 +242,7 @@ QOL_COMPONENTS: dict[str, Callable[[TownModel, Situations], np.ndarray]] = {
     "housing_condition": housing_condition_score,
     "local_services": local_services_score,
     "civic_life": civic_life_score,
+    "infrastructure": infrastructure_score,  # the maintenance backlog (sim/budget.py)
 }
 
 

@@ -33,12 +33,16 @@ class HousingMarket:
     Attributes:
         price_index: housing price level per place (1 = national average); destinations keep
             their configured level.
+        property_tax_factor: housing costs relative to the price level, per place, from the
+            municipality's property tax (1 at the reference Hebesatz; set by the municipality,
+            sim/agents/municipality.py).
     """
 
     def __init__(self, model: TownModel) -> None:
         self.model = model
         self.cfg = model.config.housing
         self.price_index = model.town.price_index.astype(float).copy()
+        self.property_tax_factor = np.ones(model.town.n_places)
         self.serviced = np.zeros(model.town.n_places, dtype=np.int64)
 
     def start_network(self) -> None:
@@ -59,6 +63,11 @@ class HousingMarket:
             np.bincount(place[vacant], minlength=n),
             np.bincount(place[habitable], minlength=n),
         )
+
+    def cost_index(self) -> np.ndarray:
+        """Housing costs per place (1 = national average): the price level times the
+        property-tax factor."""
+        return self.price_index * self.property_tax_factor
 
     def habitable_vacancy_rate(self) -> float:
         """Share of the stock that is empty and fit to move into."""

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim import data
 from sim.agents.initiative import Phase
+from sim.budget_metrics import BUDGET_METRICS, MUNICIPALITY_COLUMNS, municipality_columns
 from sim.config import InitiativeType, LifeStage, ServiceType
 from sim.migration import qol_gaps
 from sim.population import Origin, Role
@@ -498,6 +499,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "municipal_service_deficits_eur": municipal_service_deficits_eur,
     "infrastructure_cost_per_resident_eur": infrastructure_cost_per_resident_eur,
     "online_share": online_share,
+    **BUDGET_METRICS,  # the purse: Hebesatz, backlog, grants (issue 11)
     # Civic life and policies (issue #4)
     "initiatives_active": initiatives_active,
     "initiatives_started": partial(_civic_count, "started"),
@@ -553,6 +555,7 @@ class Recorder:
                     "civic_life": float(model.civic.civic_score[m]),
                     "balance_eur": float(municipality.balance_eur),
                     "debt_eur": float(municipality.debt_eur),
+                    **municipality_columns(municipality),
                 }
             )
 
@@ -566,6 +569,7 @@ class Recorder:
             "civic_life",
             "balance_eur",
             "debt_eur",
+            *MUNICIPALITY_COLUMNS,
         ]
         return pd.DataFrame(self.municipality_rows, columns=columns)
 

@@ -141,12 +141,15 @@ def test_the_school_closes_only_below_its_minimum():
     assert "minimum" in closed[0]["reason"]
 
 
-def test_the_debt_rule_forces_cuts():
+def test_a_consolidation_plan_forces_cuts():
     def pool_after_one_year(initial_debt: float) -> bool:
         cfg = with_providers(
             ProviderConfig(type=POOL, place="Mitte"), ProviderConfig(type=SCHOOL, place="Mitte")
         )
         cfg.municipality.initial_debt_per_resident_eur = initial_debt
+        cfg.municipality.cut_lag_years = 0  # cut as soon as the plan starts (tests/test_budget.py)
+        cfg.municipality.cut_decision_rate = 1.0
+        cfg.municipality.deficit_limit_share = 1.0  # here only the debt limit starts a plan
         model = TownModel(cfg)
         _step(model)
         return bool(model.services.open_of(POOL)), model.events.rows
@@ -154,7 +157,7 @@ def test_the_debt_rule_forces_cuts():
     kept, _ = pool_after_one_year(0.0)
     cut, events = pool_after_one_year(5000.0)
     assert kept and not cut
-    assert events[-1]["provider_type"] == "pool" and "debt rule" in events[-1]["reason"]
+    assert events[-1]["provider_type"] == "pool" and "consolidation" in events[-1]["reason"]
 
 
 def test_the_budget_books_balance_into_debt():
@@ -168,6 +171,7 @@ def test_the_budget_books_balance_into_debt():
         assert municipality.spending_eur == pytest.approx(
             accounts["mandatory_spending_eur"]
             + accounts["infrastructure_eur"]
+            + accounts["backlog_catch_up_eur"]
             + accounts["service_deficits_eur"]
             + accounts["interest_eur"]
             + accounts["policy_cost_eur"]

@@ -20,7 +20,7 @@ def _default_qol_weights() -> dict[str, dict[str, float]]:
         "local_services",
         "civic_life",
     )
-    return {
+    weights = {
         "child": {rc: 0.2, m: 0.1, cost: 0.2, cond: 0.2, svc: 0.3, civ: 0.05},
         "pupil": {rc: 0.3, m: 0.15, cost: 0.1, cond: 0.15, svc: 0.3, civ: 0.1},
         "student": {c: 0.3, rc: 0.1, m: 0.3, cost: 0.15, svc: 0.15, civ: 0.1},
@@ -30,6 +30,11 @@ def _default_qol_weights() -> dict[str, dict[str, float]]:
         "not_employed": {rc: 0.2, m: 0.15, cost: 0.2, cond: 0.15, svc: 0.3, civ: 0.1},
         "retired": {rc: 0.2, m: 0.05, cost: 0.15, cond: 0.2, svc: 0.4, civ: 0.1},
     }
+    # Condition of roads and public buildings (the maintenance backlog, sim/budget.py): the
+    # same small weight at every stage (assumption).
+    for stage_weights in weights.values():
+        stage_weights["infrastructure"] = 0.05
+    return weights
 
 
 def _default_service_weights() -> dict[str, dict[str, float]]:

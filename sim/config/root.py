@@ -72,6 +72,17 @@ class Config:
                         kind,
                         f"a kind of service residents use: {', '.join(sorted(serving))}",
                     )
+        for i, kind in enumerate(self.municipality.cut_order):
+            settings = getattr(self.services, kind, None)
+            if settings is not None and not settings.voluntary:
+                voluntary = [
+                    t.name for t in ServiceType if getattr(self.services, t.name).voluntary
+                ]
+                raise ConfigError(
+                    f"municipality.cut_order[{i}]",
+                    kind,
+                    f"a voluntary municipal service: {', '.join(voluntary)}",
+                )
         for name, lever in self.policy.levers().items():
             if lever.start_year > self.years:
                 raise ConfigError(

@@ -150,7 +150,7 @@ class ServiceTypeConfig:
         unit="",
         role="structural",
         source=ASSUMPTION,
-        doc="municipal: cut first when the debt rule forces cuts",
+        doc="municipal: a consolidation plan may cut it (municipality.cut_order)",
     )
     serves_residents: bool = param(
         True,

@@ -142,5 +142,6 @@ QOL_COMPONENT_NAMES = (
     "housing_condition",
     "local_services",
     "civic_life",
+    "infrastructure",
 )
 """Components of the quality-of-life function (sim/accessibility.py); later issues add more."""
