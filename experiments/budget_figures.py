@@ -13,6 +13,7 @@ Usage::
     python experiments/budget_figures.py --json out.json       # the per-run figures as well
     python experiments/budget_figures.py --policy r4_municipal_resources
     python experiments/budget_figures.py --plot purse.png      # the paths by year, per archetype
+    python experiments/budget_figures.py --set municipality.cut_decision_rate=0.6
 """
 
 from __future__ import annotations
@@ -30,11 +31,15 @@ from reference_runs import compose
 ARCHETYPES = ("central", "peripheral", "very_peripheral")
 
 
-def run_one(town: str, seed: int, years: int, policy: str = "baseline") -> dict:
-    """The purse figures of one run (the baseline policy unless told)."""
+def run_one(
+    town: str, seed: int, years: int, policy: str = "baseline", overrides: tuple[str, ...] = ()
+) -> dict:
+    """The purse figures of one run (the baseline policy unless told; further overrides)."""
     from sim.run import run_simulation
 
-    cfg = compose([f"town={town}", f"seed={seed}", f"years={years}", f"policy={policy}"])
+    cfg = compose(
+        [f"town={town}", f"seed={seed}", f"years={years}", f"policy={policy}", *overrides]
+    )
     cfg.output.progress = False
     result = run_simulation(cfg)
     m = result.metrics.set_index("year")
@@ -132,13 +137,16 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=30)
     parser.add_argument("--towns", nargs="+", default=list(ARCHETYPES), choices=ARCHETYPES)
     parser.add_argument("--policy", default="baseline", help="a file of configs/policy/")
+    parser.add_argument("--set", nargs="*", default=[], help="overrides, e.g. a=1 b=2")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--plot", type=Path, default=None, help="write the yearly paths here")
     args = parser.parse_args()
     from tqdm.auto import tqdm
 
     jobs = [(t, s) for t in args.towns for s in range(args.seeds)]
-    rows = [run_one(t, s, args.years, args.policy) for t, s in tqdm(jobs, desc="runs")]
+    rows = [
+        run_one(t, s, args.years, args.policy, tuple(args.set)) for t, s in tqdm(jobs, desc="runs")
+    ]
     summarise(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

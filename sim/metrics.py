@@ -309,7 +309,7 @@ def share_over_15min(kind: ServiceType, model: TownModel) -> float:
 
 
 def closures(model: TownModel) -> int:
-    """Providers closed this year (losses, retirement, minimum users, debt rule; not shocks)."""
+    """Providers closed this year (losses, retirement, minimum users, consolidation; not shocks)."""
     return model.services.year_counts["closures"]
 
 

@@ -239,7 +239,7 @@ def test_the_purse_reports_its_outputs():
 
 
 @pytest.mark.slow
-def test_debt_stays_bounded_in_the_very_peripheral_town():
+def test_debt_stays_bounded_in_the_very_peripheral_town_and_a_growing_town_has_surpluses():
     limit = Config().municipality.debt_limit_per_resident_eur
     for seed in (0, 1):
         m = run_simulation(
@@ -247,3 +247,7 @@ def test_debt_stays_bounded_in_the_very_peripheral_town():
         ).metrics
         assert m["municipal_debt_per_resident_eur"].max() <= 1.5 * limit
         assert m["property_tax_multiplier"].is_monotonic_increasing
+        assert m["property_tax_multiplier"].iloc[-1] > m["property_tax_multiplier"].iloc[0]
+    m = run_simulation(Config(town=builtin_town("central"), years=30, seed=0)).metrics
+    assert m["population"].iloc[-1] > m["population"].iloc[0]
+    assert (m["municipal_balance_eur"].iloc[1:] > 0).mean() > 0.5

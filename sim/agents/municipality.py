@@ -1,4 +1,4 @@
-"""The municipality: its budget, its debt rule and its decisions about its own services."""
+"""The municipality: its budget, its consolidation plan and its decisions about its own services."""
 
 from __future__ import annotations
 
