@@ -18,6 +18,7 @@ import pandas as pd
 from sim import data
 from sim.agents.initiative import Phase
 from sim.config import InitiativeType, LifeStage, ServiceType
+from sim.e2sfca import mean_access
 from sim.migration import qol_gaps
 from sim.population import Origin, Role
 from sim.services import EMPLOYER_KINDS, RESIDENT_KINDS
@@ -487,6 +488,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     **{f"services_open_{k.value}": partial(services_open, k) for k in ServiceType},
     **{f"travel_min_{k.value}": partial(travel_min, k) for k in RESIDENT_KINDS},
     **{f"share_over_15min_{k.value}": partial(share_over_15min, k) for k in RESIDENT_KINDS},
+    **{f"access_{k.value}": partial(mean_access, k) for k in RESIDENT_KINDS},  # issue 11
     "closures": closures,
     "openings": openings,
     "successions": successions,
