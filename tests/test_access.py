@@ -16,7 +16,7 @@ from conftest import tiny_config
 from pandas.errors import Pandas4Warning
 
 from sim.accessibility import quality_of_life, resident_situations
-from sim.config import Config, ConfigError, ProviderConfig, ServiceType
+from sim.config import Config, ConfigError, ProviderConfig, ServiceType, ShockKind
 from sim.e2sfca import e2sfca, mean_access, place_mode_age_counts, step_decay
 from sim.model import TownModel
 from sim.town import CAR, NO_CAR, builtin_town
@@ -240,3 +240,44 @@ def test_a_kind_without_capacity_is_refused():
     with pytest.raises(ConfigError) as err:
         Config(qol=cfg.qol)
     assert err.value.field == "qol.service_capacity"
+
+
+def _group_qol(model: TownModel) -> dict[str, float]:
+    """Mean QoL of all residents, of those 65+, and of adults without a car."""
+    rows = model.population.alive_rows
+    p = model.population.people
+    qol = model.qol[rows]
+    adult = p.age[rows] >= 18
+    return {
+        "all": float(np.mean(qol)),
+        "old": float(np.mean(qol[p.age[rows] >= 65])),
+        "no_car": float(np.mean(qol[adult & ~p.has_car[rows]])),
+        "car": float(np.mean(qol[adult & p.has_car[rows]])),
+    }
+
+
+@pytest.mark.slow
+def test_a_closure_still_lowers_qol_years_later_with_prices_and_civic_life_at_work():
+    # The only GP practice retires in year 2 and nobody may open one for 10 years; prices,
+    # migration and citizens' initiatives run as usual. Six years on, on paired seeds, the
+    # residents' QoL is still below the same town without the shock, most for the old and
+    # those without a car.
+    gaps = []
+    for seed in range(3):
+        groups = []
+        for kind in (ShockKind.none, ShockKind.gp_retires):
+            cfg = tiny_config(years=8, seed=seed, residents=3000)
+            cfg.town.providers = [
+                ProviderConfig(type=GP, place="Mitte"),
+                ProviderConfig(type=ServiceType.grocery, place="Mitte"),
+            ]
+            cfg.shock.kind, cfg.shock.year, cfg.shock.blocked_years = kind, 2, 10
+            model = TownModel(cfg)
+            for _ in range(8):
+                model.step()
+            groups.append(_group_qol(model))
+        gaps.append({k: groups[0][k] - groups[1][k] for k in groups[0]})
+    mean = {k: float(np.mean([g[k] for g in gaps])) for k in gaps[0]}
+    assert all(g["all"] > 0.005 for g in gaps)
+    assert mean["old"] > mean["all"]
+    assert mean["no_car"] > mean["car"]
