@@ -1,0 +1,170 @@
+"""The classroom page: watch a town lose its GP, and its citizens answer (``make app``).
+
+A Solara page built with Mesa's SolaraViz: the town's map, live plots, shocks at a click, the
+policy levers, and the twin (the same town and seed without the shocks and levers, dashed).
+Run it with ``make app`` (``solara run sim/app.py``); it works without internet once
+``python -m sim.app_parts.assets`` has filled Solara's asset cache (``make app`` does that).
+The model side is in sim/app_parts/classroom.py, the pictures in sim/app_parts/figures.py.
+"""
+
+from __future__ import annotations
+
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import force_update, update_counter
+
+import sim.app_parts.figures as figures
+from sim.app_parts.classroom import DEFAULT_TOWN, ClassroomModel, lever_names
+from sim.app_parts.text import narrative
+from sim.config import SHOCK_TARGET, ConfigError, ShockKind
+from sim.town import builtin_towns
+
+try:  # no calls home from a classroom (solara's usage statistics)
+    import solara.server.settings as _settings
+
+    _settings.telemetry.mixpanel_enable = False
+except ImportError:  # pragma: no cover - solara without its server
+    pass
+
+SHOCK_BUTTONS = {
+    ShockKind.gp_retires: "GP retires",
+    ShockKind.grocer_closes: "Grocer closes",
+    ShockKind.bus_cut: "Bus line cut",
+    ShockKind.employer_leaves: "Employer leaves",
+    ShockKind.school_closes: "School closes",
+}
+
+language = solara.reactive("en")
+
+
+def model_params() -> dict:
+    """The controls SolaraViz builds the model from (applied on Reset)."""
+    params: dict = {
+        "town": {
+            "type": "Select",
+            "value": DEFAULT_TOWN,
+            "values": builtin_towns(),
+            "label": "Town",
+        },
+        "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 99, "step": 1, "label": "Seed"},
+        "twin": {"type": "Checkbox", "value": True, "label": "Twin (dashed): no shocks, no levers"},
+        "lever_start": {
+            "type": "SliderInt",
+            "value": 1,
+            "min": 1,
+            "max": 20,
+            "step": 1,
+            "label": "Levers start in year",
+        },
+    }
+    for name in lever_names():
+        params[name] = {"type": "Checkbox", "value": False, "label": name.replace("_", " ")}
+    return params
+
+
+def _figure(make, model: ClassroomModel):
+    update_counter.get()
+    return solara.FigureMatplotlib(make(model), format="png", dpi=80)
+
+
+@solara.component
+def TownMap(model: ClassroomModel):
+    return _figure(figures.town_map, model)
+
+
+@solara.component
+def Population(model: ClassroomModel):
+    return _figure(figures.population, model)
+
+
+@solara.component
+def Services(model: ClassroomModel):
+    return _figure(figures.services, model)
+
+
+@solara.component
+def QualityOfLife(model: ClassroomModel):
+    return _figure(figures.quality_of_life, model)
+
+
+@solara.component
+def Initiatives(model: ClassroomModel):
+    return _figure(figures.initiatives, model)
+
+
+@solara.component
+def Debt(model: ClassroomModel):
+    return _figure(figures.debt, model)
+
+
+@solara.component
+def ShockPanel(model: ClassroomModel):
+    """One button per shock; a shock strikes at the start of the next year."""
+    update_counter.get()
+    message, set_message = solara.use_state("")
+
+    def click(kind: ShockKind) -> None:
+        try:
+            when = model.shock(kind)
+        except ConfigError as err:
+            set_message(str(err))
+            return
+        set_message(f"{SHOCK_BUTTONS[kind]}: strikes in year {when} (press Step).")
+        force_update()
+
+    with solara.Card("Shocks: strike at the start of the next year") as card:
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for kind, label in SHOCK_BUTTONS.items():
+                has_one = bool(model.main.services.open_of(SHOCK_TARGET[kind]))
+                solara.Button(
+                    label,
+                    color="error",
+                    outlined=True,
+                    disabled=not has_one,
+                    on_click=lambda kind=kind: click(kind),
+                )
+        solara.Text(f"Year {model.year} of {model.main.town.config.name}, seed {model.seed}.")
+        if message:
+            solara.Info(message)
+        for when, kind in model.shocks_clicked:
+            solara.Text(f"year {when}: {SHOCK_BUTTONS[kind]}")
+    return card
+
+
+@solara.component
+def Narrative(model: ClassroomModel):
+    with solara.Card() as card:
+        solara.ToggleButtonsSingle(value=language, values=["en", "de"])
+        solara.Markdown(narrative(language.value))
+    return card
+
+
+@solara.component
+def Page():
+    # SolaraViz gives the app bar, the sidebar (step / run / pause / reset, the model's
+    # parameters) and replaces model.value on Reset. Its own component area arranges the
+    # components with solara's GridDraggable, whose grid library is written for Vue 2 and
+    # stays empty under the Vue 3 front-end of solara 1.64 ("GlobalVue.use is not a
+    # function"); so the page lays out its components itself, with plain rows and columns.
+    initial = solara.use_memo(ClassroomModel, [])
+    model = solara.use_reactive(initial)
+    SolaraViz(
+        model,
+        components=[],
+        model_params=model_params(),
+        name="kleinstadt: a town in the classroom",
+        play_interval=200,
+    )
+    town = model.value
+    with solara.Columns([3, 2]):
+        TownMap(town)
+        with solara.Column():
+            ShockPanel(town)
+            Population(town)
+    with solara.Columns([1, 1]):
+        Services(town)
+        QualityOfLife(town)
+    with solara.Columns([1, 1]):
+        Initiatives(town)
+        Debt(town)
+    Narrative(town)
