@@ -64,7 +64,8 @@ def model_params() -> dict:
 
 def _figure(make, model: ClassroomModel):
     update_counter.get()
-    return solara.FigureMatplotlib(make(model), format="png", dpi=80)
+    svg = solara.use_memo(lambda: figures.to_svg(make(model)), [model, update_counter.value])
+    return solara.HTML(tag="div", unsafe_innerHTML=svg, classes=[f"kleinstadt-{make.__name__}"])
 
 
 @solara.component
@@ -128,6 +129,12 @@ def ShockPanel(model: ClassroomModel):
             solara.Info(message)
         for when, kind in model.shocks_clicked:
             solara.Text(f"year {when}: {SHOCK_BUTTONS[kind]}")
+        closed = figures.recent_closures(model.main)
+        if closed:
+            solara.Markdown(
+                "**Closed recently**\n\n"
+                + "\n".join(f"- {figures.describe(e)}" for e in closed[:6]),
+            )
     return card
 
 
@@ -158,13 +165,13 @@ def Page():
     town = model.value
     with solara.Columns([3, 2]):
         TownMap(town)
-        with solara.Column():
-            ShockPanel(town)
-            Population(town)
+        ShockPanel(town)
     with solara.Columns([1, 1]):
+        Population(town)
         Services(town)
-        QualityOfLife(town)
     with solara.Columns([1, 1]):
+        QualityOfLife(town)
         Initiatives(town)
+    with solara.Columns([1, 1]):
         Debt(town)
-    Narrative(town)
+        Narrative(town)

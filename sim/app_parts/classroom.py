@@ -81,6 +81,16 @@ def policy_of(levers: dict[str, bool], start_year: int = 1) -> PolicyConfig:
     return PolicyConfig(name=name, **chosen)
 
 
+def shock_preset(kind: ShockKind) -> ShockConfig:
+    """The shock of its shock file (count, blocked years, place), or the defaults."""
+    path = config_dir() / "shock" / f"{kind.value}.yaml"
+    schema = OmegaConf.structured(ShockConfig)
+    if path.is_file():
+        schema = OmegaConf.merge(schema, OmegaConf.load(path))
+    shock = OmegaConf.to_object(schema)
+    return dataclasses.replace(shock, kind=kind)
+
+
 def town_config(town: str) -> TownConfig:
     """A built-in town by name, or an own-town file by path."""
     if town in builtin_towns():
@@ -157,8 +167,9 @@ class ClassroomModel(mesa.Model):
         """The twin differs from the town shown (levers on, or a shock clicked)."""
         return bool(self.levers or self.shocks_clicked)
 
-    def shock(self, kind: ShockKind | str, count: int = 1, blocked_years: int = 10) -> int:
-        """Click a shock: it strikes at the start of the next year (returns that year).
+    def shock(self, kind: ShockKind | str) -> int:
+        """Click a shock: it strikes at the start of the next year (returns that year), with
+        the count and the blocked years of its shock file (configs/shock/<kind>.yaml).
 
         Raises:
             ConfigError: the town has no open provider of the kind the shock closes.
@@ -170,9 +181,7 @@ class ClassroomModel(mesa.Model):
                 "shock", kind.value, f"a shock on a kind the town still has ({target.value})"
             )
         when = self.main.year + 1
-        self.main.shocks.add(
-            ShockConfig(kind=kind, year=when, count=count, blocked_years=blocked_years)
-        )
+        self.main.shocks.add(dataclasses.replace(shock_preset(kind), year=when))
         self.shocks_clicked.append((when, kind))
         return when
 

@@ -8,9 +8,12 @@ pyplot), so pages in several browser tabs do not share state.
 
 from __future__ import annotations
 
+import io
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -58,8 +61,31 @@ LABELS = {
 }
 
 
+def to_svg(fig: Figure) -> str:
+    """The figure as an inline ``<svg>`` element: text stays text (readable, searchable) and
+    every line or symbol drawn with a ``gid`` keeps it as its id (``main:population``,
+    ``twin:population``, ``closed:gp``), so a browser test can find them."""
+    buffer = io.StringIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "kleinstadt"}):
+        fig.savefig(buffer, format="svg")
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    return re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1
+    )
+
+
+MARGINS = {
+    "left": 0.12,
+    "right": 0.88,
+    "bottom": 0.14,
+    "top": 0.9,
+}  # fixed: layout engines are slow
+
+
 def _figure(width: float = 6.0, height: float = 3.6) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(**MARGINS)
     return fig, fig.add_subplot()
 
 
@@ -114,7 +140,8 @@ def _finish(ax: Axes, model: ClassroomModel, legend: bool = True) -> None:
 
 def population(model: ClassroomModel) -> Figure:
     """Residents over the years, and this year's age pyramid (twin: dashed outline)."""
-    fig = Figure(figsize=(7.0, 3.6), layout="constrained")
+    fig = Figure(figsize=(7.0, 3.6))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.9, wspace=0.3)
     left, right = fig.subplots(1, 2, width_ratios=[3, 2])
     _lines(left, model, {"population": "residents"})
     left.set_title("Residents")
@@ -211,19 +238,28 @@ def _positions(run: TownModel) -> np.ndarray:
 
 
 def recent_closures(run: TownModel, years: int = RECENT_YEARS) -> list[dict]:
-    """Closures and shocks of the last ``years`` years, newest first."""
+    """Closures and shocks of the last ``years`` years: shocks first, then newest first."""
     now = run.year
-    return [
+    closed = [
         e
         for e in reversed(run.events)
         if e["kind"] in ("closure", "shock") and e["year"] > now - years
     ]
+    return sorted(closed, key=lambda e: e["kind"] != "shock")
+
+
+def describe(event: dict) -> str:
+    """A closure in words: "year 4: gp in Mitte closed (shock: the GP retires)"."""
+    what = event["provider_type"].replace("_", " ")
+    why = LABELS.get(event["reason"], event["reason"])
+    return f"year {event['year']}: {what} in {event['place']} closed ({why})"
 
 
 def town_map(model: ClassroomModel) -> Figure:
     """The town: places sized by residents, providers open / citizen-run / recently closed."""
     run = model.main
-    fig = Figure(figsize=(8.0, 5.2), layout="constrained")
+    fig = Figure(figsize=(8.0, 5.2))
+    fig.subplots_adjust(left=0.01, right=0.8, bottom=0.01, top=0.93)
     ax = fig.add_subplot()
     xy = _positions(run)
     residents = run.place_population()
@@ -275,11 +311,7 @@ def town_map(model: ClassroomModel) -> Figure:
                 xy[initiative.place], fontsize=6, color=CITIZEN, xytext=(14, 16 + 8 * k),
                 textcoords="offset points", ha="left",
             )  # fmt: skip
-    notes = [
-        f"year {e['year']}: {e['provider_type'].replace('_', ' ')} in {e['place']} closed "
-        f"({LABELS.get(e['reason'], e['reason'])})"
-        for e in closed[:5]
-    ]
+    notes = [describe(e) for e in closed[:5]]
     if notes:
         ax.text(0.01, 0.01, "\n".join(notes), transform=ax.transAxes, fontsize=7, va="bottom",
                 color=CLOSED, bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": CLOSED})  # fmt: skip
