@@ -14,7 +14,7 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
 import sim.app_parts.figures as figures
-from sim.app_parts.classroom import DEFAULT_TOWN, ClassroomModel, lever_names
+from sim.app_parts.classroom import DEFAULT_TOWN, ClassroomModel, lever_names, own_town
 from sim.app_parts.text import narrative
 from sim.config import SHOCK_TARGET, ConfigError, ShockKind
 from sim.town import builtin_towns
@@ -102,15 +102,15 @@ def Debt(model: ClassroomModel):
 def ShockPanel(model: ClassroomModel):
     """One button per shock; a shock strikes at the start of the next year."""
     update_counter.get()
-    message, set_message = solara.use_state("")
+    error, set_error = solara.use_state("")
 
     def click(kind: ShockKind) -> None:
         try:
-            when = model.shock(kind)
+            model.shock(kind)
         except ConfigError as err:
-            set_message(str(err))
+            set_error(str(err))
             return
-        set_message(f"{SHOCK_BUTTONS[kind]}: strikes in year {when} (press Step).")
+        set_error("")
         force_update()
 
     with solara.Card("Shocks: strike at the start of the next year") as card:
@@ -125,16 +125,44 @@ def ShockPanel(model: ClassroomModel):
                     on_click=lambda kind=kind: click(kind),
                 )
         solara.Text(f"Year {model.year} of {model.main.town.config.name}, seed {model.seed}.")
-        if message:
-            solara.Info(message)
+        if error:
+            solara.Error(error)
         for when, kind in model.shocks_clicked:
-            solara.Text(f"year {when}: {SHOCK_BUTTONS[kind]}")
+            if when > model.year:
+                solara.Info(f"{SHOCK_BUTTONS[kind]}: strikes in year {when} (press Step).")
+            else:
+                solara.Text(f"year {when}: {SHOCK_BUTTONS[kind]}")
         closed = figures.recent_closures(model.main)
         if closed:
             solara.Markdown(
                 "**Closed recently**\n\n"
                 + "\n".join(f"- {figures.describe(e)}" for e in closed[:6]),
             )
+    return card
+
+
+@solara.component
+def OwnTown(model: solara.Reactive[ClassroomModel]):
+    """Drop an own-town file (see configs/town/example_own_town.yaml) to run it."""
+    message, set_message = solara.use_state("")
+
+    def on_file(info) -> None:
+        try:
+            model.value = own_town(info["data"], info["name"], like=model.value)
+        except (ConfigError, ValueError, OSError) as err:
+            set_message(f"{info['name']}: {err}")
+            return
+        set_message(f"Running {info['name']} ({model.value.main.town.config.name}).")
+        force_update()
+
+    with solara.Card("Your own town") as card:
+        solara.FileDrop(
+            label="Drop a town file (YAML) here; Reset goes back to the town chosen on the left.",
+            on_file=on_file,
+            lazy=False,
+        )
+        if message:
+            solara.Info(message)
     return card
 
 
@@ -174,4 +202,5 @@ def Page():
         Initiatives(town)
     with solara.Columns([1, 1]):
         Debt(town)
-        Narrative(town)
+        OwnTown(model)
+    Narrative(town)

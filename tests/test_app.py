@@ -121,3 +121,17 @@ def test_the_page_offers_only_controls_the_model_accepts():
     _check_model_params(model, params)
     kwargs = {name: options["value"] for name, options in params.items()}
     assert ClassroomModel(**kwargs).town_name == params["town"]["value"]
+
+
+def test_an_uploaded_town_file_runs_and_a_broken_one_is_refused(tmp_path):
+    from sim.app_parts.classroom import own_town
+    from sim.town import config_dir
+
+    like = ClassroomModel(town=TOWN, seed=2, twin=False)
+    data = (config_dir() / "town" / "example_own_town.yaml").read_bytes()
+    model = own_town(data, "example_own_town.yaml", like=like)
+    assert model.seed == 2 and model.twin is None
+    model.step()
+    assert model.year == 1 and model.main.population.size > 0
+    with pytest.raises(ConfigError):
+        own_town(b"name: broken\nplaces: 3\n", "broken.yaml", like=like)

@@ -12,6 +12,7 @@ simulated year, at the point of the year where a configured shock strikes (sim/s
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +211,21 @@ class ClassroomModel(mesa.Model):
         frame = pd.DataFrame(self.qol_history[which])
         frame.insert(0, "year", range(len(frame)))
         return frame
+
+
+def own_town(data: bytes, filename: str, like: ClassroomModel) -> ClassroomModel:
+    """A town file uploaded on the page, run with the seed, twin and levers of ``like``.
+
+    The file is kept in a fresh temporary folder (the runs read it from there).
+
+    Raises:
+        ConfigError: the file is not a valid town file (the message names the field).
+    """
+    suffix = Path(filename).suffix.lower()
+    folder = Path(tempfile.mkdtemp(prefix="kleinstadt-town-"))
+    path = folder / f"town{suffix if suffix in ('.yaml', '.yml') else '.yaml'}"
+    path.write_bytes(data)
+    return ClassroomModel(town=str(path), seed=like.seed, twin=like.twin is not None, **like.levers)
 
 
 def qol_by_group(model: TownModel) -> dict[str, float]:
