@@ -14,7 +14,13 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
 import sim.app_parts.figures as figures
-from sim.app_parts.classroom import DEFAULT_TOWN, ClassroomModel, lever_names, own_town
+from sim.app_parts.classroom import (
+    DEFAULT_TOWN,
+    ClassroomModel,
+    lever_names,
+    lever_settings,
+    own_town,
+)
 from sim.app_parts.text import narrative
 from sim.config import SHOCK_TARGET, ConfigError, ShockKind
 from sim.town import builtin_towns
@@ -35,6 +41,27 @@ SHOCK_BUTTONS = {
 }
 
 language = solara.reactive("en")
+# The levers' settings changed on the page (lever -> {field: value}); one per browser session
+lever_values: solara.Reactive[dict] = solara.reactive({})
+reset_error = solara.reactive("")  # why the last Reset could not use the levers chosen
+
+
+class PageModel(ClassroomModel):
+    """ClassroomModel with the lever settings of the page (SolaraViz builds it on Reset).
+
+    Levers the town cannot take (R6 on a single town, a setting out of range) do not break
+    the page: the town runs without levers and the shock panel says why.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("settings", lever_values.value)
+        try:
+            super().__init__(**kwargs)
+            reset_error.set("")
+        except ConfigError as err:
+            keep = ("town", "seed", "twin", "lever_start", "rng")
+            super().__init__(**{k: v for k, v in kwargs.items() if k in keep})
+            reset_error.set(f"Running without levers: {err}")
 
 
 def model_params() -> dict:
@@ -125,8 +152,9 @@ def ShockPanel(model: ClassroomModel):
                     on_click=lambda kind=kind: click(kind),
                 )
         solara.Text(f"Year {model.year} of {model.main.town.config.name}, seed {model.seed}.")
-        if error:
-            solara.Error(error)
+        for problem in (error, reset_error.value):
+            if problem:
+                solara.Error(problem)
         for when, kind in model.shocks_clicked:
             if when > model.year:
                 solara.Info(f"{SHOCK_BUTTONS[kind]}: strikes in year {when} (press Step).")
@@ -167,6 +195,38 @@ def OwnTown(model: solara.Reactive[ClassroomModel]):
 
 
 @solara.component
+def LeverSettings():
+    """Sliders and checkboxes for every lever's settings, generated from the lever configs;
+    they apply, like the levers' checkboxes, on Reset."""
+
+    def setter(lever: str, name: str):
+        def set_value(value) -> None:
+            changed = {**lever_values.value.get(lever, {}), name: value}
+            lever_values.value = {**lever_values.value, lever: changed}
+
+        return set_value
+
+    with solara.Card("Lever settings (apply on Reset)") as card:
+        for lever in lever_names():
+            with solara.Details(summary=lever.replace("_", " ")):
+                for entry in lever_settings(lever):
+                    name = entry["name"]
+                    value = lever_values.value.get(lever, {}).get(name, entry["value"])
+                    label = f"{name.replace('_', ' ')} {entry['unit'] or ''}".strip()
+                    on_value = setter(lever, name)
+                    if entry["type"] == "bool":
+                        solara.Checkbox(label=label, value=value, on_value=on_value)
+                    elif entry["type"] == "int":
+                        solara.SliderInt(label, value=value, min=entry["min"],
+                                         max=entry["max"], on_value=on_value)  # fmt: skip
+                    else:
+                        solara.SliderFloat(label, value=value, min=entry["min"], max=entry["max"],
+                                           step=(entry["max"] - entry["min"]) / 100,
+                                           on_value=on_value)  # fmt: skip
+    return card
+
+
+@solara.component
 def Narrative(model: ClassroomModel):
     with solara.Card() as card:
         solara.ToggleButtonsSingle(value=language, values=["en", "de"])
@@ -181,7 +241,7 @@ def Page():
     # components with solara's GridDraggable, whose grid library is written for Vue 2 and
     # stays empty under the Vue 3 front-end of solara 1.64 ("GlobalVue.use is not a
     # function"); so the page lays out its components itself, with plain rows and columns.
-    initial = solara.use_memo(ClassroomModel, [])
+    initial = solara.use_memo(PageModel, [])
     model = solara.use_reactive(initial)
     SolaraViz(
         model,
@@ -202,5 +262,7 @@ def Page():
         Initiatives(town)
     with solara.Columns([1, 1]):
         Debt(town)
-        OwnTown(model)
+        with solara.Column():
+            OwnTown(model)
+            LeverSettings()
     Narrative(town)

@@ -135,3 +135,37 @@ def test_an_uploaded_town_file_runs_and_a_broken_one_is_refused(tmp_path):
     assert model.year == 1 and model.main.population.size > 0
     with pytest.raises(ConfigError):
         own_town(b"name: broken\nplaces: 3\n", "broken.yaml", like=like)
+
+
+def test_lever_settings_are_generated_from_the_lever_configs_and_checked():
+    from sim.app_parts.classroom import lever_settings
+
+    entries = {e["name"]: e for e in lever_settings("r4_municipal_resources")}
+    assert entries["extra_staff_fte"]["value"] == 1.5 and entries["extra_staff_fte"]["max"] == 100
+    assert entries["coordination_office"]["type"] == "bool"
+    model = ClassroomModel(
+        town=TOWN,
+        twin=False,
+        r4_municipal_resources=True,
+        settings={"r4_municipal_resources": {"extra_staff_fte": 3.0}},
+    )
+    assert model.main.config.policy.r4_municipal_resources.extra_staff_fte == 3.0
+    with pytest.raises(ConfigError, match="extra_staff_fte"):
+        ClassroomModel(
+            town=TOWN,
+            twin=False,
+            r4_municipal_resources=True,
+            settings={"r4_municipal_resources": {"extra_staff_fte": -1.0}},
+        )
+
+
+def test_r6_on_a_single_town_is_refused_as_a_run_refuses_it():
+    with pytest.raises(ConfigError, match="r6_cross_town_learning"):
+        ClassroomModel(town=TOWN, twin=False, r6_cross_town_learning=True)
+
+
+def test_the_page_runs_without_levers_when_the_town_cannot_take_them():
+    from sim.app import PageModel, reset_error
+
+    model = PageModel(town=TOWN, twin=False, r6_cross_town_learning=True)
+    assert model.levers == {} and "r6_cross_town_learning" in reset_error.value

@@ -34,7 +34,7 @@ from sim.config import (
 )
 from sim.model import TownModel
 from sim.shocks import Shocks
-from sim.town import builtin_towns, config_dir
+from sim.town import builtin_towns, config_dir, resolve_town
 
 YEARS = 50  # the longest run the page offers (levers and shocks must fall within it)
 DEFAULT_TOWN = "very_peripheral"
@@ -68,14 +68,56 @@ def lever_preset(name: str) -> Any:
     return dataclasses.replace(lever, enabled=True)
 
 
-def policy_of(levers: dict[str, bool], start_year: int = 1) -> PolicyConfig:
-    """The policy of the levers switched on (each with its policy file's values)."""
-    chosen = {
-        name: dataclasses.replace(lever_preset(name), start_year=start_year)
-        for name, on in levers.items()
-        if on
-    }
-    unknown = set(chosen) - set(LEVER_TYPES)
+def lever_settings(name: str) -> list[dict[str, Any]]:
+    """The settings of a lever a page can offer as sliders and checkboxes, generated from its
+    config: name, type, the value of its policy file, and the range of its ``param()``
+    (a cost's range is capped at ten times its preset value, at least 500,000 EUR)."""
+    preset = lever_preset(name)
+    settings = []
+    for f in dataclasses.fields(preset):
+        if f.name in ("enabled", "start_year"):
+            continue
+        value = getattr(preset, f.name)
+        entry: dict[str, Any] = {"name": f.name, "value": value, "unit": f.metadata.get("unit")}
+        if isinstance(value, bool):
+            entry["type"] = "bool"
+        elif isinstance(value, int | float):
+            entry["type"] = "int" if isinstance(value, int) else "float"
+            entry["min"], entry["max"] = f.metadata.get("min", 0), f.metadata.get("max", 1)
+            if entry["unit"] == "EUR/yr":
+                entry["max"] = min(entry["max"], max(10 * value, 500_000))
+        else:
+            continue  # dicts and lists stay as their policy file says
+        settings.append(entry)
+    return settings
+
+
+def policy_of(
+    levers: dict[str, bool],
+    start_year: int = 1,
+    settings: dict[str, dict[str, Any]] | None = None,
+) -> PolicyConfig:
+    """The policy of the levers switched on, each with its policy file's values changed by
+    ``settings`` (lever -> {field: value}).
+
+    Raises:
+        ConfigError: a setting outside its range, or an unknown lever or field.
+    """
+    settings = settings or {}
+    chosen = {}
+    for name, on in levers.items():
+        if not on or name not in LEVER_TYPES:
+            continue
+        lever = dataclasses.replace(lever_preset(name), start_year=start_year)
+        changes = settings.get(name, {})
+        known = {f.name for f in dataclasses.fields(lever)}
+        for field_name in changes:
+            if field_name not in known:
+                raise ConfigError(
+                    f"policy.{name}.{field_name}", changes[field_name], "a field of the lever"
+                )
+        chosen[name] = dataclasses.replace(lever, **changes)
+    unknown = {name for name, on in levers.items() if on} - set(LEVER_TYPES)
     if unknown:
         raise ConfigError("policy", sorted(unknown), f"levers among {', '.join(LEVER_TYPES)}")
     name = "+".join(chosen) if chosen else "baseline"
@@ -133,6 +175,7 @@ class ClassroomModel(mesa.Model):
         seed: the seed of both runs.
         twin: also run the twin.
         lever_start: the year the levers start.
+        settings: lever -> {field: value}, changes to the levers' policy-file values.
         **levers: ``<lever name>=True`` for each policy lever to use (sim/policies.py).
     """
 
@@ -142,6 +185,7 @@ class ClassroomModel(mesa.Model):
         seed: int = 0,
         twin: bool = True,
         lever_start: int = 1,
+        settings: dict[str, dict[str, Any]] | None = None,
         rng: Any = None,
         **levers: bool,
     ) -> None:
@@ -150,7 +194,11 @@ class ClassroomModel(mesa.Model):
         self.seed = int(seed)
         self.levers = {name: bool(on) for name, on in levers.items() if on}
         base = Config(years=YEARS, seed=self.seed, town=town_config(town))
-        config = dataclasses.replace(base, policy=policy_of(self.levers, int(lever_start)))
+        self.lever_start = int(lever_start)
+        self.settings = {k: dict(v) for k, v in (settings or {}).items()}
+        policy = policy_of(self.levers, int(lever_start), self.settings)
+        config = dataclasses.replace(base, policy=policy)
+        config.check_town(resolve_town(config.town))  # as a run does (R6 needs a region)
         self.main = TownModel(config)
         self.main.shocks = ClickShocks(self.main.shocks)
         self.twin = TownModel(base) if twin else None
