@@ -162,6 +162,10 @@ def test_the_page_loads_offline_with_every_component_drawn(page):
     page.year_shown(0)
     print(f"page ready in {page.ready_seconds:.1f} s")
     page.screenshot("page-loaded")
+    p.get_by_role("button", name="de", exact=True).click()
+    p.get_by_text("Zum Ausprobieren", exact=True).scroll_into_view_if_needed()
+    assert p.get_by_text("Zum Ausprobieren", exact=True).is_visible()
+    page.screenshot("things-to-try-de")
 
 
 def test_a_step_advances_the_year(page):

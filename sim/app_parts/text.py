@@ -48,15 +48,17 @@ THINGS_TO_TRY = {
         ),
         (
             "The same with two GP practices",
-            "Town peripheral has two practices. Click **GP retires** again in year 3: the other "
-            "practice takes the patients. Is the gap to the twin smaller than in the very "
-            "peripheral town?",
+            "Town peripheral has two practices. Click **GP retires** again in year 3: does the "
+            "other practice keep the patients in town? Is the gap to the twin smaller than in "
+            "the very peripheral town?",
         ),
         (
             "A cooperative shop after the grocer closes",
-            "Town very_peripheral, tick r3_financing_cooperation, Reset, click **Grocer "
-            "closes** in year 2 and run ten years. Does a cooperative shop (blue square, a "
-            "star with its members) open where the grocer was? Follow the members' S-curve.",
+            "Town very_peripheral, tick r3_financing_cooperation, Reset, Step to year 2 and "
+            "click **Grocer closes** twice (the town has two grocers), then run ten years. "
+            "Watch the stars on the map and the initiatives plot: does a cooperative shop "
+            "reach its critical mass, or fail and start again? What comes back first once "
+            "the blocked years are over, a private grocer or the cooperative?",
         ),
         (
             "R4 in the peripheral town",
@@ -87,15 +89,17 @@ THINGS_TO_TRY = {
         (
             "Dasselbe mit zwei Praxen",
             "Die Stadt peripheral hat zwei Praxen. Wieder in Jahr 3 **GP retires** klicken: "
-            "Die andere Praxis übernimmt die Patienten. Ist der Abstand zum Zwilling kleiner "
-            "als in der sehr peripheren Stadt?",
+            "Bleiben die Patienten bei der anderen Praxis im Ort? Ist der Abstand zum "
+            "Zwilling kleiner als in der sehr peripheren Stadt?",
         ),
         (
             "Ein Dorfladen, nachdem der Lebensmittelhändler schließt",
-            "Stadt very_peripheral, r3_financing_cooperation ankreuzen, Reset, in Jahr 2 "
-            "**Grocer closes** klicken und zehn Jahre laufen lassen. Öffnet ein "
-            "genossenschaftlicher Laden (blaues Quadrat, ein Stern mit seinen Mitgliedern)? "
-            "Verfolgen Sie die S-Kurve der Mitglieder.",
+            "Stadt very_peripheral, r3_financing_cooperation ankreuzen, Reset, bis Jahr 2 "
+            "steppen und zweimal **Grocer closes** klicken (die Stadt hat zwei Läden), dann "
+            "zehn Jahre laufen lassen. Achten Sie auf die Sterne auf der Karte und den "
+            "Initiativen-Plot: Erreicht ein genossenschaftlicher Dorfladen seine kritische "
+            "Masse, oder scheitert er und beginnt von vorn? Was kommt nach den gesperrten "
+            "Jahren zuerst zurück, ein privater Laden oder die Genossenschaft?",
         ),
         (
             "R4 in der peripheren Stadt",
