@@ -68,6 +68,9 @@ def server():
     env = os.environ | {
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        # the server's own fallback for assets missing from its cache: a closed local port,
+        # so a missing asset fails here (a failed response) instead of coming from the CDN
+        "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/",
     }
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTEFACTS / "solara-server.log").open("w")
@@ -112,6 +115,10 @@ class OfflinePage:
         self.page = browser.new_page(viewport={"width": 1500, "height": 1300})
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda err: self.errors.append(str(err)))
+        self.page.on(
+            "response",
+            lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
         started = time.perf_counter()
         self.page.goto(url)
         self.step_button.wait_for(timeout=90_000)
@@ -142,7 +149,7 @@ class OfflinePage:
     def close(self) -> None:
         self.page.close()
         assert self.left_localhost == [], "the page tried to leave localhost"
-        assert self.errors == [], "the page raised errors"
+        assert self.errors == [], "the page raised errors or a request failed"
 
 
 @pytest.fixture
