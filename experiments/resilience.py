@@ -10,7 +10,9 @@ the run directories (never the models) and reports per shock, with intervals ove
   years of the shock;
 - population difference 10 and 20 years after the shock (shocked minus counterfactual);
 - cascade: extra closures within 10 years caused by the shock (the shock's own closure not
-  counted);
+  counted), the share of seeds with at least one, and where: the kinds and places with the
+  most extra closures (``resilience_cascades.csv``: per kind and place, extra closures per
+  seed and the share of seeds with one there);
 - recovery: years until mean quality of life is back within 10 % of the largest drop of the
   counterfactual, or "not within the horizon".
 
@@ -171,6 +173,89 @@ def load_runs(folder: Path) -> tuple[pd.DataFrame, list[str]]:
     return all_metrics, sorted(set(skipped))
 
 
+def load_closures(folder: Path) -> pd.DataFrame:
+    """Closures (not the shock's own) of all completed runs under ``folder``: year, kind of
+    provider, place, with the run's scenario, shock, variant, seed and shock year."""
+    frames = []
+    for path in sorted((folder / "runs").glob("*/seed=*")):
+        if not (path / "summary.json").exists() or not (path / "events.parquet").exists():
+            continue
+        meta = json.loads((path / "scenario.json").read_text())
+        events = pd.read_parquet(path / "events.parquet")
+        events = events[events["kind"] == "closure"][["year", "provider_type", "place"]].copy()
+        for key in ("scenario", "shock", "variant", "seed", "shock_year"):
+            events[key] = meta[key]
+        frames.append(events)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _closures_in_window(frame: pd.DataFrame, year0: int) -> pd.Series:
+    """Closures by seed, kind and place from the shock year to the horizon after it."""
+    window = frame[(frame.year >= year0) & (frame.year <= year0 + HORIZON_AFTER_SHOCK)]
+    return window.groupby(["seed", "provider_type", "place"]).size()
+
+
+def cascades_by_kind(closures: pd.DataFrame) -> pd.DataFrame:
+    """Where closures cascade: per shock scenario, kind of provider and place, the extra
+    closures within the horizon (shocked minus counterfactual, same seed), mean per seed, and
+    the share of seeds with at least one extra closure there."""
+    columns = [
+        "scenario",
+        "provider_type",
+        "place",
+        "extra_closures_per_seed",
+        "seeds_with_extra_closure",
+    ]
+    if closures.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    shocked_all = closures[closures.shock != "none"]
+    for (scenario, variant), shocked in shocked_all.groupby(["scenario", "variant"]):
+        base_all = closures[(closures.shock == "none") & (closures.variant == variant)]
+        seeds = sorted(set(closures[closures.scenario == scenario].seed))
+        year0 = int(shocked["shock_year"].iloc[0])
+
+        extra = _closures_in_window(shocked, year0).sub(
+            _closures_in_window(base_all, year0), fill_value=0
+        )
+        extra = extra[extra.index.get_level_values("seed").isin(seeds)]
+        for (kind, place), per_seed in extra.groupby(level=["provider_type", "place"]):
+            values = per_seed.reindex(
+                pd.MultiIndex.from_tuples(
+                    [(s, kind, place) for s in seeds], names=extra.index.names
+                ),
+                fill_value=0,
+            )
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "provider_type": kind,
+                    "place": place,
+                    "extra_closures_per_seed": float(values.mean()),
+                    "seeds_with_extra_closure": float((values >= 1).mean()),
+                }
+            )
+    table = pd.DataFrame(rows, columns=columns)
+    if table.empty:
+        return table
+    return table.sort_values(
+        ["scenario", "extra_closures_per_seed"], ascending=[True, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def where_column(cascades: pd.DataFrame, scenario: str, top: int = 3) -> str:
+    """The kinds and places with the most extra closures of a scenario, e.g. 'pub at X +0.4'."""
+    if cascades.empty:
+        return "–"
+    rows = cascades[(cascades.scenario == scenario) & (cascades.extra_closures_per_seed > 0)]
+    if rows.empty:
+        return "–"
+    return ", ".join(
+        f"{r.provider_type} at {r.place} +{r.extra_closures_per_seed:.1f}"
+        for r in rows.head(top).itertuples()
+    )
+
+
 def analyse(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Per shock and seed: QoL drop, population differences, cascade, recovery; and paths."""
     rows, paths = [], []
@@ -247,6 +332,7 @@ def analyse(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
             entry[f"{column}_mean"] = values.mean() if len(values) else np.nan
             entry[f"{column}_p05"] = values.quantile(0.05) if len(values) else np.nan
             entry[f"{column}_p95"] = values.quantile(0.95) if len(values) else np.nan
+        entry["cascade_share"] = float((group["cascade_closures"] >= 1).mean())
         recovered = group["recovery_years"].dropna()
         entry["recovered_share"] = len(recovered) / len(group)
         entry["recovery_years_median"] = recovered.median() if len(recovered) else np.nan
@@ -258,16 +344,24 @@ def analyse(metrics: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
     )
 
 
-def markdown(summary: pd.DataFrame, town: str, seeds: int, shock_year: int, horizon: int) -> str:
+def markdown(
+    summary: pd.DataFrame,
+    town: str,
+    seeds: int,
+    shock_year: int,
+    horizon: int,
+    cascades: pd.DataFrame | None = None,
+) -> str:
     def interval(row, column, fmt):
         return f"{row[column + '_mean']:{fmt}} [{row[column + '_p05']:{fmt}}, {row[column + '_p95']:{fmt}}]"
 
     lines = [
         f"Resilience of `{town}`: shock in year {shock_year}, {seeds} seeds, {horizon} years; mean [5 %, 95 %] over seeds.",
         "",
-        "| shock | QoL drop | population +10 y | population +20 y | extra closures in 10 y | recovered | years to recover (median) |",
-        "|---|---|---|---|---|---|---|",
+        "| shock | QoL drop | population +10 y | population +20 y | extra closures in 10 y | seeds with a cascade | where (extra closures per seed) | recovered | years to recover (median) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+    cascades = cascades if cascades is not None else pd.DataFrame()
     for _, row in summary.iterrows():
         recovery = (
             f"{row['recovery_years_median']:.0f}"
@@ -276,7 +370,8 @@ def markdown(summary: pd.DataFrame, town: str, seeds: int, shock_year: int, hori
         )
         lines.append(
             f"| {row['scenario']} | {interval(row, 'qol_drop', '.4f')} | {interval(row, 'population_diff_10y', '+.0f')} | {interval(row, 'population_diff_20y', '+.0f')} "
-            f"| {interval(row, 'cascade_closures', '+.1f')} | {100 * row['recovered_share']:.0f} % | {recovery} |"
+            f"| {interval(row, 'cascade_closures', '+.1f')} | {100 * row['cascade_share']:.0f} % "
+            f"| {where_column(cascades, row['scenario'])} | {100 * row['recovered_share']:.0f} % | {recovery} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -389,7 +484,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     per_seed.to_csv(folder / "resilience.csv", index=False)
     summary.to_csv(folder / "resilience_summary.csv", index=False)
-    table = markdown(summary, town, seeds, shock_year, int(metrics["year"].max()))
+    cascades = cascades_by_kind(load_closures(folder))
+    cascades.to_csv(folder / "resilience_cascades.csv", index=False)
+    table = markdown(summary, town, seeds, shock_year, int(metrics["year"].max()), cascades)
     pairs = pairing(per_seed)
     if not pairs.empty:
         pairs.to_csv(folder / "resilience_pairing.csv", index=False)

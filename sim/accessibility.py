@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.budget import infrastructure_score
 from sim.config import Config, LifeStage, ServiceType
+from sim.e2sfca import SupplyDemandAccess
 from sim.town import CAR, NO_CAR
 
 if TYPE_CHECKING:
@@ -49,18 +50,20 @@ class Accessibility:
     """Who reaches which open provider how fast, and the quality-of-life cache built on it.
 
     The service system tells it which providers are open (``refresh``); quality of life reads
-    ``access_score``; services and civic life read the nearest minutes.
+    ``access_score``, built on the supply-and-demand access of ``supply_demand`` (E2SFCA,
+    sim/e2sfca.py); services and civic life read the nearest minutes.
 
     Attributes:
         channel_minutes, channel_place: channel -> array (2, P): minutes to, and place of, the
             nearest open provider (or destination, place -1) by mode from each place.
         nearest_minutes: kind -> array (2, P): minutes to the nearest open provider of the kind.
+        supply_demand: E2SFCA access, ratios and loads by kind (sim/e2sfca.py).
         access_score: array (stages, 2, P): the local_services component of quality of life.
         version: counts refreshes (a key of ``place_qol_cache``).
         place_qol_cache: QoL of a newcomer at each place, by (year, version, stage, mode).
     """
 
-    def __init__(self, town: Town, config: Config) -> None:
+    def __init__(self, town: Town, config: Config, model: TownModel) -> None:
         self.town = town
         self.cfg = config.services
         self.qol = config.qol
@@ -71,6 +74,8 @@ class Accessibility:
         self.access_score = np.zeros((len(LifeStage), 2, town.n_places))
         self.place_qol_cache: dict[tuple, np.ndarray] = {}
         self._serving, self._service_weights, self._no_service_needs = self._access_weights()
+        self.supply_demand = SupplyDemandAccess(model, self._serving)
+        self._providers: list[Provider] = []
 
     def clear_cache(self) -> None:
         """Forget the places' QoL (jobs, travel times or civic life changed)."""
@@ -85,6 +90,7 @@ class Accessibility:
         """
         town = self.town
         self.version += 1
+        self._providers = list(providers)
         if channels is None or not self.channel_minutes:
             channels = set(CHANNELS)
         if not channels:
@@ -128,13 +134,20 @@ class Accessibility:
         normalised = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
         return serving, normalised, totals[:, 0] == 0
 
+    def update_demand(self) -> None:
+        """Take the residents' demand now and recompute the supply-and-demand access (once a
+        year before quality of life; supply changes reuse this snapshot)."""
+        self.supply_demand.snapshot_demand()
+        self.version += 1
+        self._refresh_access_score()
+
     def _refresh_access_score(self) -> None:
-        """The local_services QoL component by (stage, mode, place)."""
-        town = self.town
-        qol = self.qol
-        minutes = np.stack([self.nearest_minutes[k] for k in self._serving])  # (K, 2, P)
-        minutes[:, :, town.is_destination] = qol.alternative_service_minutes
-        scores = np.exp(-minutes / qol.service_scale_minutes)
+        """The local_services QoL component by (stage, mode, place): the stage's weighted mean
+        of 1 - exp(-A_kind / qol.access_scale) over the kinds, A from E2SFCA (sim/e2sfca.py)."""
+        table = self.supply_demand
+        table.compute(self._providers)
+        scores = table.score(table.access)  # (K, 2, P)
+        scores[:, :, self.town.is_destination] = table.destination_score()[None, :, None]
         self.access_score = np.einsum("sk,kmp->smp", self._service_weights, scores)
         self.access_score[self._no_service_needs] = 1.0
 
@@ -163,6 +176,8 @@ class Situations:
         home: place index of the home.
         job: place index of work or study (-1 if none).
         condition: condition of the dwelling (0..1).
+        supported: informal support (a household adult with a car drives or runs errands for
+            one without), or None (nobody: movers and hypothetical residents).
     """
 
     stage: np.ndarray
@@ -170,6 +185,7 @@ class Situations:
     home: np.ndarray
     job: np.ndarray
     condition: np.ndarray
+    supported: np.ndarray | None = None
 
 
 def _exp_score(minutes: np.ndarray, scale: float) -> np.ndarray:
@@ -215,14 +231,23 @@ def housing_condition_score(model: TownModel, s: Situations) -> np.ndarray:
 
 
 def local_services_score(model: TownModel, s: Situations) -> np.ndarray:
-    """Reach of the services the life stage needs (nearest open provider of each kind).
+    """Supply-and-demand access to the services the life stage needs (sim/e2sfca.py).
 
-    The weighted mean of exp(-minutes / qol.service_scale_minutes) over the kinds in
-    ``qol.service_weights[stage]``; at a destination every service is
-    ``qol.alternative_service_minutes`` away. Tables are kept by :class:`Accessibility`
-    (``model.access``) and refreshed only when a provider opens or closes or the network changes.
+    The weighted mean of 1 - exp(-A / qol.access_scale) over the kinds in
+    ``qol.service_weights[stage]``, A the E2SFCA access of the resident's mode and home place;
+    at a destination A is ``qol.destination_access_ratio`` at ``qol.alternative_service_minutes``.
+    Someone without a car with informal support gets the share
+    ``qol.informal_support_share`` of the car's score instead of their own (seed-notes SF17).
+    Tables are kept by :class:`Accessibility` (``model.access``), refreshed when a provider
+    opens or closes, the network changes, or once a year when demand is taken anew.
     """
-    return model.access.access_score[s.stage, s.mode, s.home]
+    table = model.access.access_score
+    own = table[s.stage, s.mode, s.home]
+    if s.supported is None or not s.supported.any():
+        return own
+    share = model.config.qol.informal_support_share
+    by_car = table[s.stage, CAR, s.home]
+    return np.where(s.supported, (1.0 - share) * own + share * by_car, own)
 
 
 def civic_life_score(model: TownModel, s: Situations) -> np.ndarray:
@@ -266,6 +291,18 @@ def score(model: TownModel, s: Situations) -> np.ndarray:
     return total
 
 
+def informal_support(model: TownModel, rows: np.ndarray) -> np.ndarray:
+    """Whether each of ``rows`` has informal support: no car of their own, but an adult of
+    their household (a partner, a grown child at home, a parent) has one (seed-notes SF17)."""
+    pop = model.population
+    p = pop.people
+    alive = pop.alive_rows
+    drivers = alive[p.has_car[alive] & (p.age[alive] >= model.config.qol.support_min_age)]
+    has_driver = np.zeros(len(pop.households), dtype=bool)
+    has_driver[p.household[drivers]] = True
+    return ~p.has_car[rows] & has_driver[p.household[rows]]
+
+
 def resident_situations(model: TownModel, rows: np.ndarray) -> Situations:
     """The situations of residents ``rows`` as they live now."""
     pop = model.population
@@ -278,11 +315,13 @@ def resident_situations(model: TownModel, rows: np.ndarray) -> Situations:
         home=pop.households.place[hh].astype(np.int64),
         job=p.job_place[rows].astype(np.int64),
         condition=pop.dwellings.condition[dwelling].astype(float),
+        supported=informal_support(model, rows),
     )
 
 
 def quality_of_life(model: TownModel) -> np.ndarray:
     """QoL of every row of the people table (NaN for rows not living in the town)."""
+    model.access.update_demand()
     rows = model.population.alive_rows
     out = np.full(len(model.population.people), np.nan)
     out[rows] = score(model, resident_situations(model, rows))

@@ -19,6 +19,7 @@ from sim import data
 from sim.agents.initiative import Phase
 from sim.budget_metrics import BUDGET_METRICS, MUNICIPALITY_COLUMNS, municipality_columns
 from sim.config import InitiativeType, LifeStage, ServiceType
+from sim.e2sfca import mean_access
 from sim.migration import qol_gaps
 from sim.population import Origin, Role
 from sim.services import EMPLOYER_KINDS, RESIDENT_KINDS
@@ -488,6 +489,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     **{f"services_open_{k.value}": partial(services_open, k) for k in ServiceType},
     **{f"travel_min_{k.value}": partial(travel_min, k) for k in RESIDENT_KINDS},
     **{f"share_over_15min_{k.value}": partial(share_over_15min, k) for k in RESIDENT_KINDS},
+    **{f"access_{k.value}": partial(mean_access, k) for k in RESIDENT_KINDS},  # issue 11
     "closures": closures,
     "openings": openings,
     "successions": successions,

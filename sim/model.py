@@ -77,7 +77,7 @@ class TownModel(mesa.Model):
         self.awaiting_ties: list[np.ndarray] = []  # rows born or arrived this year
         # Called with the phase's name after every phase of step() (tests check invariants).
         self.after_phase: Callable[[str], None] = lambda phase: None
-        self.access = Accessibility(self.town, config)
+        self.access = Accessibility(self.town, config, self)
         self.policies = Policies(self)  # the levers of config.policy
         self.civic = CivicSystem(self, self.events)  # change agents and initiatives
         self.services = ServiceSystem(self, self.access, self.events, self.network_changed)

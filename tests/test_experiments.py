@@ -40,6 +40,11 @@ def test_resilience_experiment_runs_and_reports(tmp_path):
     assert "Skipped: employer_leaves" in (out / "resilience.md").read_text()
     per_seed = pd.read_csv(out / "resilience.csv")
     assert len(per_seed) == 4
+    assert summary["cascade_share"].between(0, 1).all()
+    cascades = pd.read_csv(out / "resilience_cascades.csv")
+    assert set(cascades["scenario"]) <= set(summary["scenario"])
+    assert cascades["seeds_with_extra_closure"].between(0, 1).all()
+    assert "seeds with a cascade" in (out / "resilience.md").read_text()
     pairs = pd.read_csv(out / "resilience_pairing.csv")
     assert set(pairs["scenario"]) == set(summary["scenario"])
     assert (pairs["sd_paired"] >= 0).all() and "What pairing buys" in (

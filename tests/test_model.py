@@ -44,7 +44,7 @@ def test_regression_pin_exact_sequence_of_one_seeded_run():
     flows = metrics[
         ["population", "births", "deaths", "in_migrants", "out_migrants"]
     ].values.tolist()
-    assert flows == [[1875, 0, 0, 0, 0], [1822, 23, 17, 23, 82], [1786, 21, 31, 30, 56], [1729, 16, 39, 23, 57]]  # fmt: skip
+    assert flows == [[1875, 0, 0, 0, 0], [1822, 23, 17, 23, 82], [1786, 21, 31, 30, 56], [1726, 16, 39, 20, 57]]  # fmt: skip
 
 
 def test_metrics_contract_columns_and_year_zero():

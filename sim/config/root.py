@@ -83,6 +83,12 @@ class Config:
                     kind,
                     f"a voluntary municipal service: {', '.join(voluntary)}",
                 )
+        needed = sorted(serving | {"grocery_shop"})  # E2SFCA supply of every kind residents use
+        missing = [kind for kind in needed if kind not in self.qol.service_capacity]
+        if missing:
+            raise ConfigError(
+                "qol.service_capacity", sorted(self.qol.service_capacity), f"also {missing}"
+            )
         for name, lever in self.policy.levers().items():
             if lever.start_year > self.years:
                 raise ConfigError(
