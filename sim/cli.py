@@ -346,6 +346,21 @@ class _Task:
     started = False
 
 
+PLANNER_COMMANDS = ("report", "new-town", "check-town")
+
+
+def _planner_command(name: str, args: list[str]) -> int:
+    """``kleinstadt report ...`` (sim/report/), ``new-town FILE``, ``check-town FILE``
+    (sim/owntown.py): subcommands that are not a single Hydra run."""
+    if name == "report":
+        from sim.report import main as report
+
+        return report(args)
+    from sim import owntown
+
+    return owntown.new_town(args) if name == "new-town" else owntown.check_town(args)
+
+
 def main() -> None:
     """Entry point of ``python -m sim`` and the ``kleinstadt`` console script.
 
@@ -353,6 +368,8 @@ def main() -> None:
     value of the wrong type) and exits with 1 before the task starts; that is invalid input
     like any other, so the exit status becomes 2 (a run that fails exits with 1).
     """
+    if len(sys.argv) > 1 and sys.argv[1] in PLANNER_COMMANDS:  # report, new-town, check-town
+        sys.exit(_planner_command(sys.argv[1], sys.argv[2:]))
     _Task.started = False
     try:
         _main()
