@@ -127,7 +127,8 @@ def compose(overrides: list[str]) -> Config:
     except ConfigError:
         raise
     except Exception as err:  # Hydra: unknown group option, unparsable override, wrong type
-        raise ReportInputError(f"invalid override: {err}") from None
+        message = str(err).split("\nConfig search path")[0].strip()
+        raise ReportInputError(f"invalid override: {message}") from None
     finally:
         GlobalHydra.instance().clear()
     return to_config(cfg)
