@@ -99,20 +99,19 @@ def test_a_report_never_writes_into_a_folder_that_holds_files(tmp_path, capsys):
 def _fake_metrics() -> pd.DataFrame:
     """Two policies, 5 seeds, 3 years; a column no code names (access_grocery) rides along."""
     rng = np.random.default_rng(0)
-    rows = []
-    for seed in range(5):
-        noise = rng.normal(0, 50, 3)
-        for policy, lift in (("baseline", 0.0), ("broadband", 30.0)):
-            for year in range(3):
-                rows.append(
-                    {
-                        "policy": policy,
-                        "seed": seed,
-                        "year": year,
-                        "population": 1000 + noise[year] + lift * year,
-                        "access_grocery": 0.5 + 0.1 * (policy != "baseline"),
-                    }
-                )
+    noise = {seed: rng.normal(0, 50, 3) for seed in range(5)}
+    rows = [
+        {
+            "policy": policy,
+            "seed": seed,
+            "year": year,
+            "population": 1000 + noise[seed][year] + lift * year,
+            "access_grocery": 0.5 + 0.1 * (policy != "baseline"),
+        }
+        for seed in range(5)
+        for policy, lift in (("baseline", 0.0), ("broadband", 30.0))
+        for year in range(3)
+    ]
     return pd.DataFrame(rows)
 
 
