@@ -93,6 +93,12 @@ def _policy_label(config: Config) -> str:
     return f"{name} + {', '.join(extra)}"
 
 
+def _shock_label(config: Config) -> str:
+    """``no shock`` or ``shock gp_retires in year 5``."""
+    kind = config.shock.kind.value
+    return "no shock" if kind == "none" else f"shock {kind} in year {config.shock.year}"
+
+
 def _ignored_town_overrides(overrides: list[str]) -> list[str]:
     """Command-line ``town.*`` overrides that a ``town.file`` replaces (all but the file)."""
     keys = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
@@ -331,7 +337,7 @@ def _task(cfg: DictConfig, out_dir: Path) -> None:
         _fail(out_dir, err, f"writing the outputs failed: {type(err).__name__}: {err}", failed)
     table = summary_table(result.metrics)
     print(
-        f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)"
+        f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, {_shock_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)"
     )
     print(table.to_string())
     print(

@@ -40,6 +40,8 @@ def mark_events(ax, shock: tuple[str, int] | None, lever_starts: dict[str, int],
     """Vertical lines at the shock's year and at each lever's start (labelled on ``label``)."""
     if shock is not None:
         kind, year = shock
+        if label:
+            ax.title.set_y(1.05)  # room for the shock's label above the axes
         ax.axvline(year, color=SHOCK_COLOUR, lw=1.2, ls="--", zorder=0)
         if label:
             ax.text(
