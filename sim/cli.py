@@ -376,6 +376,9 @@ def main() -> None:
     """
     if len(sys.argv) > 1 and sys.argv[1] in PLANNER_COMMANDS:  # report, new-town, check-town
         sys.exit(_planner_command(sys.argv[1], sys.argv[2:]))
+    from sim.owntown import town_file_sweeps_one_town
+
+    sys.argv[1:] = town_file_sweeps_one_town(sys.argv[1:])  # a town.file is one town
     _Task.started = False
     try:
         _main()

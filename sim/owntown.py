@@ -131,3 +131,22 @@ def check_town(args: list[str]) -> int:
         return _fail(f"check-town: cannot write the map {target}: {err.strerror or err}")
     print(f"The file is valid. Map: {target}")
     return 0
+
+
+def town_file_sweeps_one_town(args: list[str]) -> list[str]:
+    """A sweep of an experiment that sweeps the archetypes (``town: central,...``) with a
+    ``town.file``: the file is the one town, so the experiment's town sweep is dropped (else
+    every run of the file would be repeated once per archetype). An explicit ``town=`` stays."""
+    keys = {a.split("=", 1)[0].lstrip("+~") for a in args if "=" in a}
+    multirun = "-m" in args or "--multirun" in args
+    if not (multirun and "town.file" in keys and "experiment" in keys) or "town" in keys:
+        return args
+    name = next(a.split("=", 1)[1] for a in args if a.split("=", 1)[0].lstrip("+~") == "experiment")
+    path = config_dir() / "experiment" / f"{name}.yaml"
+    try:
+        import yaml
+
+        params = yaml.safe_load(path.read_text(encoding="utf-8"))["hydra"]["sweeper"]["params"]
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        return args  # Hydra reports an unknown experiment itself
+    return [*args, "~hydra.sweeper.params.town"] if "town" in params else args

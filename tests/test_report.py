@@ -271,3 +271,31 @@ def test_the_report_renders_in_headless_chromium(tiny_report, tmp_path):
     assert image.shape == (1600, 1200)
     assert image.std() > 20  # text, tables and figures, not a blank page
     assert (image < 100).mean() > 0.005  # dark pixels: the text is drawn
+
+
+def test_a_town_file_is_not_crossed_with_the_archetypes_of_an_experiment():
+    from sim.owntown import town_file_sweeps_one_town
+
+    args = ["-m", "+experiment=policy_comparison", "town.file=my.yaml", "policy=baseline"]
+    assert town_file_sweeps_one_town(args)[-1] == "~hydra.sweeper.params.town"
+    assert town_file_sweeps_one_town([*args, "town=central"]) == [*args, "town=central"]
+    assert town_file_sweeps_one_town(args[1:]) == args[1:]  # a single run: nothing to drop
+    no_file = ["-m", "+experiment=policy_comparison", "policy=baseline"]
+    assert town_file_sweeps_one_town(no_file) == no_file
+
+
+@pytest.mark.slow
+def test_an_experiment_sweep_of_a_town_file_runs_the_file_once_per_policy_and_seed(tmp_path):
+    sweep = tmp_path / "sweep"
+    result = _cli(
+        "-m",
+        "+experiment=policy_comparison",
+        f"town.file={EXAMPLE}",
+        "policy=baseline,broadband",
+        "seed=0",
+        "years=1",
+        "hydra.launcher.n_jobs=1",
+        f"hydra.sweep.dir={sweep}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(sweep.glob("*/summary.json"))) == 2  # not 2 x 3 archetypes
