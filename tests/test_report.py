@@ -299,3 +299,16 @@ def test_an_experiment_sweep_of_a_town_file_runs_the_file_once_per_policy_and_se
     )
     assert result.returncode == 0, result.stderr
     assert len(list(sweep.glob("*/summary.json"))) == 2  # not 2 x 3 archetypes
+
+
+def test_the_own_town_walkthrough_builds_a_valid_town(tmp_path):
+    """docs/own-town.md: its YAML snippets together are a town file that check-town accepts."""
+    text = (REPO / "docs/own-town.md").read_text(encoding="utf-8")
+    snippets = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert len(snippets) == 3
+    path = tmp_path / "lindenfeld.yaml"
+    path.write_text("\n".join(snippets), encoding="utf-8")
+    from sim.owntown import check_town
+
+    assert check_town([str(path), f"map={tmp_path / 'map.png'}"]) == 0
+    assert (tmp_path / "map.png").is_file()
