@@ -69,7 +69,7 @@ def _legend(fig, ctx: Context, extra: list | None = None) -> None:
     fig.legend(
         handles=handles + (extra or []),
         loc="upper center",
-        ncol=min(len(handles) + len(extra or []), 4),
+        ncol=min(len(handles) + len(extra or []), 6),
         frameon=False,
         fontsize=8,
         bbox_to_anchor=(0.5, 1.0 - 0.45 / fig.get_figheight()),
@@ -196,7 +196,7 @@ def differences_figure(
     fig.legend(
         handles=handles + _event_handles(ctx),
         loc="upper center",
-        ncol=min(len(handles) + 2, 4),
+        ncol=min(len(handles) + 2, 6),
         frameon=False,
         fontsize=8,
         bbox_to_anchor=(0.5, 1.0 - 0.45 / fig.get_figheight()),
