@@ -157,22 +157,24 @@ def test_the_example_town_documents_every_field_the_reader_accepts():
         assert re.search(rf"^\s+{key}", text, re.M), key
 
 
-def test_new_town_writes_a_template_that_check_town_accepts(tmp_path):
+def test_new_town_writes_a_template_that_check_town_accepts(tmp_path, capsys):
+    from sim.owntown import check_town, new_town
+
     path = tmp_path / "mytown.yaml"
-    made = _cli("new-town", str(path))
-    assert made.returncode == 0, made.stderr
+    assert new_town([str(path)]) == 0
     assert "hinterland" in path.read_text() and "municipality" in path.read_text()
-    assert _cli("new-town", str(path)).returncode == 2  # never over an existing file
-    checked = _cli("check-town", str(path))
-    assert checked.returncode == 0, checked.stderr
-    assert "The file is valid" in checked.stdout and "hinterland" in checked.stdout
+    assert new_town([str(path)]) == 2  # never over an existing file
+    assert "exists" in capsys.readouterr().err
+    assert check_town([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "The file is valid" in out and "hinterland" in out
     assert (tmp_path / "mytown_map.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_check_town_names_the_problem_and_draws_nothing(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(TINY_TOWN.replace("residents: 250", "residents: many"))
-    checked = _cli("check-town", str(path))
+    checked = _cli("check-town", str(path))  # through the command line
     assert checked.returncode == 2
     assert "residents" in checked.stderr and "line" in checked.stderr
     assert not (tmp_path / "bad_map.png").exists()

@@ -119,12 +119,14 @@ def _all_measures(traj: pd.DataFrame, diffs: pd.DataFrame, policies: list[str], 
 
 def _places_view(places: pd.DataFrame, policies: list[str]) -> pd.DataFrame:
     view = places.pivot_table(
-        index=["place", "service", "open_start"],
+        index=["municipality", "place", "service", "open_start"],
         columns="policy",
         values=["open_end_mean", "seeds_keeping_one"],
         observed=True,
     )
     out = view.index.to_frame(index=False).rename(columns={"open_start": "open at start"})
+    if out["municipality"].nunique() < 2:
+        out = out.drop(columns="municipality")
     for policy in policies:
         mean = view[("open_end_mean", policy)].to_numpy()
         share = view[("seeds_keeping_one", policy)].to_numpy()

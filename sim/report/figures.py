@@ -217,7 +217,11 @@ def services_figure(table: pd.DataFrame, ctx: Context) -> str | None:
 
 def qol_groups_figure(table: pd.DataFrame, ctx: Context) -> str | None:
     """Small multiples: mean QoL of each group of residents (every ``qol_mean_<group>`` column)."""
-    groups = sorted(m for m in set(table["measure"]) if m.startswith("qol_mean_"))
+    from sim.qol_groups import QOL_GROUP_REPORTERS
+
+    present = {m for m in set(table["measure"]) if m.startswith("qol_mean_")}
+    groups = [g for g in QOL_GROUP_REPORTERS if g in present]
+    groups += sorted(present - set(groups))  # columns added later, after the known ones
     columns = {
         g: (
             g.removeprefix("qol_mean_").replace("_", " ").replace(" plus", "+"),

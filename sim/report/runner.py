@@ -79,8 +79,10 @@ def places_table(model) -> pd.DataFrame:
         key = (town.names[provider.place], provider.kind.value)
         end[key] = end.get(key, 0) + 1
     keys = sorted(set(start) | set(end))
+    municipality = {p.name: p.municipality or town.config.name for p in town.config.places}
     return pd.DataFrame(
         {
+            "municipality": [municipality[k[0]] for k in keys],
             "place": [k[0] for k in keys],
             "service": [k[1] for k in keys],
             "open_start": [start.get(k, 0) for k in keys],

@@ -152,14 +152,14 @@ def places(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     that keep at least one."""
     frame = frame.assign(kept_any=(frame["open_end"] > 0).astype(float))
     full = (
-        frame.set_index(["policy", "seed", "place", "service"])
+        frame.set_index(["policy", "seed", "municipality", "place", "service"])
         .unstack(["policy", "seed"])
         .fillna(0.0)
         .stack(["policy", "seed"], future_stack=True)
         .reset_index()
     )
     table = (
-        full.groupby(["policy", "place", "service"], sort=False)
+        full.groupby(["policy", "municipality", "place", "service"], sort=False)
         .agg(
             open_start=("open_start", "max"),
             open_end_mean=("open_end", "mean"),
@@ -170,7 +170,7 @@ def places(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
         .reset_index()
     )
     table["policy"] = pd.Categorical(table["policy"], order, ordered=True)
-    return table.sort_values(["policy", "place", "service"]).reset_index(drop=True)
+    return table.sort_values(["policy", "municipality", "place", "service"]).reset_index(drop=True)
 
 
 def municipalities(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
