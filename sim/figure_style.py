@@ -72,6 +72,8 @@ def mark_events(ax, shock: tuple[str, int] | None, lever_starts: dict[str, int],
                 fontsize=7,
                 va="bottom",
                 ha="left",
+                zorder=5,
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
             )
 
 
