@@ -3,7 +3,9 @@
 Each run is ``sim.run.run_simulation`` in a worker process (not one Hydra process per run);
 a worker sends back small tables only (never the model): the yearly metrics, the age
 structure in broad groups, the municipalities and the providers per place at the start and
-the end.
+the end. Workers are started with ``spawn`` (no forked threads); a script that calls
+``run_all`` or ``sim.report.main`` with ``jobs`` > 1 needs the ``if __name__ == "__main__":``
+guard, like any script using process pools.
 """
 
 from __future__ import annotations
