@@ -314,3 +314,21 @@ def test_the_own_town_walkthrough_builds_a_valid_town(tmp_path):
 
     assert check_town([str(path), f"map={tmp_path / 'map.png'}"]) == 0
     assert (tmp_path / "map.png").is_file()
+
+
+@pytest.mark.slow
+def test_the_readme_command_writes_a_report(tmp_path):
+    """The command of the issue and the README, as written (a built-in town by name)."""
+    out = tmp_path / "DIR"
+    result = _cli(
+        "report",
+        "town=very_peripheral",
+        "policies=[baseline,r4_municipal_resources]",
+        "seeds=2",
+        "years=5",
+        f"out={out}",
+    )
+    assert result.returncode == 0, result.stderr
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "very_peripheral" in page and "r4_municipal_resources" in page
+    assert [p.name for p in tmp_path.iterdir()] == ["DIR"]
