@@ -125,6 +125,7 @@ def _places_view(places: pd.DataFrame, policies: list[str]) -> pd.DataFrame:
         observed=True,
     )
     out = view.index.to_frame(index=False).rename(columns={"open_start": "open at start"})
+    out["open at start"] = out["open at start"].astype(int)
     if out["municipality"].nunique() < 2:
         out = out.drop(columns="municipality")
     for policy in policies:
