@@ -21,6 +21,7 @@ from sim.config import InitiativeType, LifeStage, ServiceType
 from sim.e2sfca import mean_access
 from sim.migration import qol_gaps
 from sim.population import Origin, Role
+from sim.qol_groups import QOL_GROUP_REPORTERS
 from sim.services import EMPLOYER_KINDS, RESIDENT_KINDS
 
 if TYPE_CHECKING:
@@ -479,6 +480,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "dwellings_demolished": dwellings_demolished,
     "price_index_mean": price_index_mean,
     "qol_gap_mean": qol_gap_mean,
+    **QOL_GROUP_REPORTERS,  # qol_mean_<age group>, qol_mean_adults_without_car
     "commuter_share": commuter_share,
     "remote_worker_share": remote_worker_share,
     "car_access_share_adults": car_access_share_adults,
