@@ -20,6 +20,7 @@ from sim.agents.initiative import Phase
 from sim.config import InitiativeType, LifeStage, ServiceType
 from sim.e2sfca import mean_access
 from sim.migration import qol_gaps
+from sim.people_metrics import PEOPLE_REPORTERS
 from sim.population import Origin, Role
 from sim.qol_groups import QOL_GROUP_REPORTERS
 from sim.services import EMPLOYER_KINDS, RESIDENT_KINDS
@@ -450,6 +451,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "share_under_18": share_under_18,
     "share_65_plus": share_65_plus,
     "women_per_100_men_18_29": women_per_100_men_18_29,
+    **PEOPLE_REPORTERS,
     "dwellings": dwellings,
     "vacancy_rate": vacancy_rate,
     "qol_mean": qol_mean,

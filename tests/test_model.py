@@ -16,7 +16,7 @@ CONTRACT_COLUMNS = [
     "year", "population", "households", "births", "deaths", "in_migrants", "out_migrants",
     "net_migration", "net_migration_18_24", "net_migration_25_29", "net_migration_30_49",
     "net_migration_50_64", "net_migration_65_plus", "mean_age", "median_age", "share_under_18",
-    "share_65_plus", "women_per_100_men_18_29", "dwellings", "vacancy_rate", "qol_mean",
+    "share_65_plus", "women_per_100_men_18_29", "women_per_100_men_18_24", "dwellings", "vacancy_rate", "qol_mean",
 ]  # fmt: skip
 
 
