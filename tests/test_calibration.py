@@ -21,11 +21,16 @@ def _calibrate():
 @pytest.mark.slow
 def test_the_calibration_meets_its_targets_on_few_seeds():
     """The archetypes' mix within the tolerance of the national trend for every type the drivers
-    act on; central towns lose less; nothing declining nationally grows in the periphery."""
+    act on; nothing declining nationally grows in the periphery; the central town loses fewer
+    of these providers than the peripheral and the very peripheral town (all types together:
+    type by type the single providers of the small towns make the order a coin flip, see
+    docs/validation.md)."""
     calibrate = _calibrate()
     table = calibrate.evaluate(seeds=4)
     missed = calibrate.checks(table, types=list(calibrate.FITTED))
-    assert missed == {"mix": [], "central_loses_less": [], "no_growth": []}, table.round(2)
+    assert missed["mix"] == [] and missed["no_growth"] == [], table.round(2)
+    change = calibrate.total_change(table, list(calibrate.FITTED), 30 - calibrate.SPIN_UP)
+    assert change["central"] > max(change["peripheral"], change["very_peripheral"]), change
 
 
 def test_the_calibration_writes_only_its_own_section(tmp_path):

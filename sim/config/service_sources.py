@@ -45,7 +45,12 @@ SERVICE_SOURCES: dict[str, dict[str, Sourced]] = {
             role="uncertainty",
         ),
         "succession_base": sourced(
-            "assumption (owners of small shops rarely find successors)", role="uncertainty"
+            "assumption, set in the calibration (docs/validation.md): owners of small shops rarely find successors",
+            role="uncertainty",
+        ),
+        "entry_rate": sourced(
+            "assumption, set in the calibration (docs/validation.md): few people open a small food shop (food shops <= 399 m2: 65,000 -> 8,550, 1990-2019)",
+            role="uncertainty",
         ),
         "chain_exposure": sourced(
             "assumption: top-up shopping is what chains take from independents (food shops <= 399 m2 fell 65,000 -> 8,550 1990-2019, Thuenen via taz 2022)",
@@ -76,7 +81,7 @@ SERVICE_SOURCES: dict[str, dict[str, Sourced]] = {
             role="data",
         ),
         "succession_base": sourced(
-            "assumption (rural GP succession is hard; 40.8 % of GPs are 60 or older, KBV 2024)",
+            "assumption, set in the calibration (docs/validation.md): rural GP succession is hard (40.8 % of GPs are 60 or older, KBV 2024), yet the national GP count is nearly stable (KBV: 52,262 -> 51,389, 2013-2023)",
             role="uncertainty",
         ),
         "entry_rate": sourced(
@@ -95,7 +100,7 @@ SERVICE_SOURCES: dict[str, dict[str, Sourced]] = {
         ),
         "online_exposure": sourced("assumption (mail-order pharmacies)", role="uncertainty"),
         "succession_base": sourced(
-            "assumption (a pharmacy is usually sold to a pharmacist; ABDA 2023: 559 closures, 62 openings among 17,571)",
+            "assumption, set in the calibration (docs/validation.md): a pharmacy is usually sold to a pharmacist; ABDA: 21,602 -> 17,571 pharmacies 2008-2023, 559 closures and 62 openings in 2023",
             role="uncertainty",
         ),
         "need_by_age": sourced("assumption (medication use rises with age)", role="uncertainty"),

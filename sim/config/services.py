@@ -47,7 +47,8 @@ class ServicesConfig:
         online_exposure=0.3,
         chain_exposure=1.0,
         leakage_max=0.35,
-        succession_base=0.3,
+        succession_base=0.2,
+        entry_rate=0.5,
     )
     grocery_coop: ServiceTypeConfig = svc(
         operator=Operator.corporate,
@@ -83,7 +84,7 @@ class ServicesConfig:
         staff_fixed=2.0,
         staff_per_1000_users=1.5,
         leakage_max=0.1,
-        succession_base=0.35,
+        succession_base=0.5,
         hinterland_share=0.5,
         entry_rate=0.2,
     )
@@ -99,7 +100,7 @@ class ServicesConfig:
         leakage_max=0.2,
         anchor=ServiceType.gp,
         anchor_share=0.5,
-        succession_base=0.6,
+        succession_base=0.75,
         hinterland_share=0.5,
         entry_rate=0.5,
     )
@@ -207,7 +208,7 @@ class ServicesConfig:
         "linear in between; a branch keeps (1 - d x share(t)) / (1 - d x share(0)) of its revenue",
     )
     chain_catchment_growth: float = param(
-        0.02,
+        0.01,
         min=0,
         max=0.2,
         unit="1/yr",
@@ -216,7 +217,7 @@ class ServicesConfig:
         doc="yearly growth of a chain format's minimum catchment (its fixed cost)",
     )
     independent_margin_squeeze: float = param(
-        0.02,
+        0.055,
         min=0,
         max=0.5,
         unit="1/yr",
@@ -225,7 +226,7 @@ class ServicesConfig:
         doc="yearly share of the chain-exposed business (chain_exposure) an independent loses",
     )
     successor_trend: float = param(
-        -0.03,
+        -0.02,
         min=-1,
         max=1,
         unit="1/yr",
