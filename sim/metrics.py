@@ -23,6 +23,7 @@ from sim.migration import qol_gaps
 from sim.people_metrics import PEOPLE_REPORTERS
 from sim.population import Origin, Role
 from sim.qol_groups import QOL_GROUP_REPORTERS
+from sim.service_metrics import REPORTERS as SERVICE_DRIVER_REPORTERS
 from sim.services import EMPLOYER_KINDS, RESIDENT_KINDS
 
 if TYPE_CHECKING:
@@ -362,7 +363,9 @@ def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
 
 def services_open_total(metrics: pd.DataFrame, employers: bool = True) -> pd.Series:
     """Providers open in each row of a metrics table; without employers if ``employers`` is False."""
-    skip = () if employers else tuple(f"services_open_{k.value}" for k in EMPLOYER_KINDS)
+    skip = (() if employers else tuple(f"services_open_{k.value}" for k in EMPLOYER_KINDS)) + tuple(
+        SERVICE_DRIVER_REPORTERS
+    )  # the grocery formats are part of services_open_grocery
     columns = [c for c in metrics.columns if c.startswith("services_open_") and c not in skip]
     return metrics[columns].sum(axis=1)
 
@@ -504,6 +507,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "municipal_service_deficits_eur": municipal_service_deficits_eur,
     "infrastructure_cost_per_resident_eur": infrastructure_cost_per_resident_eur,
     "online_share": online_share,
+    **SERVICE_DRIVER_REPORTERS,  # services open by grocery format (issue #11, sim/service_metrics.py)
     # Civic life and policies (issue #4)
     "initiatives_active": initiatives_active,
     "initiatives_started": partial(_civic_count, "started"),
