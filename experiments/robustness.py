@@ -18,6 +18,7 @@ Usage::
     python experiments/robustness.py                           # 200 scenarios, 4 policies
     python experiments/robustness.py --scenarios 500 --jobs 8 --years 30
     python experiments/robustness.py --policies baseline,broadband,phase_null
+    python experiments/robustness.py --ray head-node:6379      # on a Ray cluster
     python experiments/robustness.py --from results/robustness/2026-11-29_11-00-00  # re-analyse
 
 Outputs in the results folder (``--out``, default ``results/robustness/<date_time>``):
@@ -63,6 +64,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--years", type=int, default=20, help="simulated years (default 20)")
     p.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the Latin hypercube")
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="run the experiments on this Ray cluster (host:port of the head) instead of --jobs",
+    )
     p.add_argument("--out", type=Path, help="results folder")
     p.add_argument("--from", dest="from_", type=Path, help="re-analyse a finished folder")
     args = p.parse_args(argv)
@@ -80,17 +86,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, folder: Path) -> float:
     """Perform the experiments with EMA Workbench; write them; return the wall seconds."""
-    from sim.ema import SERIES_OUTCOMES, ema_model, import_ema, policy_samples
+    from sim.ema import SERIES_OUTCOMES, ema_model, import_ema, policy_samples, ray_evaluator
 
     ema = import_ema()
 
     model = ema_model(town=args.town, years=args.years, policies=tuple(args.policies))
     started = time.perf_counter()
-    evaluator = (
-        ema.SequentialEvaluator(model)
-        if args.jobs == 1
-        else ema.MultiprocessingEvaluator(model, n_processes=args.jobs)
-    )
+    if args.ray:
+        evaluator = ray_evaluator(model, address=args.ray)
+    elif args.jobs == 1:
+        evaluator = ema.SequentialEvaluator(model)
+    else:
+        evaluator = ema.MultiprocessingEvaluator(model, n_processes=args.jobs)
     with evaluator:
         experiments, outcomes = evaluator.perform_experiments(
             scenarios=args.scenarios,
@@ -116,7 +123,7 @@ def run(args: argparse.Namespace, folder: Path) -> float:
         "policies": args.policies,
         "town": args.town,
         "years": args.years,
-        "jobs": args.jobs,
+        "jobs": f"Ray cluster {args.ray}" if args.ray else args.jobs,
         "lhs_seed": args.seed,
         "experiments": len(experiments),
         "wall_seconds": round(wall, 1),
@@ -265,7 +272,7 @@ def _markdown(meta: dict, base: pd.DataFrame, results: list[dict], wins: list[di
         "",
         f"{meta['scenarios']} scenarios (Latin hypercube over {meta.get('uncertainties', 'all explorable')} "
         f"uncertainty parameters, default ± 25 %, and the seed) x {len(meta['policies'])} policies = "
-        f"{meta['experiments']} runs with EMA Workbench's evaluator on {meta['jobs']} processes: "
+        f"{meta['experiments']} runs with EMA Workbench's evaluator ({meta['jobs']} processes): "
         f"{meta['wall_seconds']:.0f} s wall ({meta['wall_seconds'] / meta['experiments']:.2f} s a run).",
         "",
         "## Baseline outcomes across scenarios",

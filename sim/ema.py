@@ -336,3 +336,48 @@ def uncertainty_frame(relative: float = RELATIVE_RANGE) -> Any:
             for u in uncertainties(relative)
         ]
     )
+
+
+def _run_on_ray(models: list[Any], experiment: Any) -> dict[str, Any]:
+    """One experiment in a Ray worker (EMA Workbench's ExperimentRunner, as its own pools do)."""
+    import_ema()
+    from ema_workbench.em_framework.experiment_runner import ExperimentRunner
+
+    runner = ExperimentRunner(models)
+    try:
+        return runner.run_experiment(experiment)
+    finally:
+        runner.cleanup()
+
+
+def ray_evaluator(models: Any, address: str | None = None, **init: Any) -> Any:
+    """An EMA Workbench evaluator that runs each experiment as a Ray task.
+
+    EMA Workbench 3 ships sequential, multiprocessing, MPI and ipyparallel evaluators but none
+    for Ray; this one lets the experiments of ``experiments/robustness.py --ray ADDRESS`` use the
+    same Ray cluster as ``hydra/launcher=ray``. ``address``: the head (``host:port``), None to
+    start a local Ray for this process; ``init``: more arguments of ``ray.init``.
+    """
+    import ray
+
+    base = import_ema().em_framework.evaluators.BaseEvaluator
+
+    class RayEvaluator(base):
+        def initialize(self) -> None:
+            self._started = not ray.is_initialized()
+            if self._started:
+                ray.init(address=address, **init)
+
+        def finalize(self) -> None:
+            if self._started:
+                ray.shutdown()
+
+        def evaluate_experiments(self, experiments: Any, callback: Any, **kwargs: Any) -> None:
+            task = ray.remote(_run_on_ray)
+            models = ray.put(self._msis)
+            pending = {task.remote(models, e): e for e in experiments}
+            while pending:
+                done, _ = ray.wait(list(pending), num_returns=1)
+                callback(pending.pop(done[0]), ray.get(done[0]))
+
+    return RayEvaluator(models)

@@ -162,57 +162,78 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.extras
-@pytest.mark.slow
-def test_ray_launcher_runs_a_2_job_sweep_on_a_local_ray_cluster(tmp_path):
-    """A Ray head on localhost (stopped by its process group, nothing else), and a 2-seed sweep
-    through ``hydra/launcher=ray`` connecting to it."""
+@pytest.fixture(scope="module")
+def ray_head(tmp_path_factory):
+    """A Ray head on localhost, stopped by its process group (nothing else); yields host:port."""
     need("ray")
-    need("hydra_plugins.hydra_ray_launcher")
+    folder = tmp_path_factory.mktemp("ray")
     port = _free_port()
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONPATH": str(REPO)}
     ray = Path(sys.executable).parent / "ray"
-    head_log = (tmp_path / "ray_head.log").open("w")
-    head = subprocess.Popen(
+    with (folder / "ray_head.log").open("w") as log:
+        head = subprocess.Popen(
+            [
+                str(ray),
+                *("start", "--head", "--block", f"--port={port}", "--num-cpus=2"),
+                *("--include-dashboard=false", "--disable-usage-stats"),
+            ],
+            env=env,
+            cwd=folder,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield f"127.0.0.1:{port}"
+        finally:
+            os.killpg(head.pid, signal.SIGTERM)
+            try:
+                head.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(head.pid, signal.SIGKILL)
+                head.wait()
+
+
+@pytest.mark.extras
+@pytest.mark.slow
+def test_ray_launcher_runs_a_2_job_sweep_on_a_local_ray_cluster(ray_head, tmp_path):
+    """``hydra/launcher=ray`` connecting to the head: two seeds, two complete run folders."""
+    need("hydra_plugins.hydra_ray_launcher")
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONPATH": str(REPO)}
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
         [
-            str(ray),
-            *("start", "--head", "--block", f"--port={port}", "--num-cpus=2"),
-            *("--include-dashboard=false", "--disable-usage-stats"),
+            *(sys.executable, "-m", "sim", "-m", "hydra/launcher=ray"),
+            f"hydra.launcher.ray.init.address={ray_head}",
+            "+hydra.launcher.ray.init.object_store_memory=null",
+            *("seed=0,1", "years=2", "town=very_peripheral"),
+            *("output.plots=false", "output.progress=false", f"hydra.sweep.dir={sweep}"),
         ],
         env=env,
         cwd=tmp_path,
-        start_new_session=True,
-        stdout=head_log,
-        stderr=subprocess.STDOUT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
-    try:
-        sweep = tmp_path / "sweep"
-        result = subprocess.run(
-            [
-                *(sys.executable, "-m", "sim", "-m", "hydra/launcher=ray"),
-                f"hydra.launcher.ray.init.address=127.0.0.1:{port}",
-                "+hydra.launcher.ray.init.object_store_memory=null",
-                *("seed=0,1", "years=2", "town=very_peripheral"),
-                *("output.plots=false", "output.progress=false", f"hydra.sweep.dir={sweep}"),
-            ],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=600,
+    assert result.returncode == 0, result.stderr[-3000:]
+    summaries = sorted(sweep.glob("*/summary.json"))
+    assert len(summaries) == 2, result.stderr[-3000:]
+    assert sorted(json.loads(p.read_text())["seed"] for p in summaries) == [0, 1]
+    assert all(json.loads(p.read_text())["status"] == "complete" for p in summaries)
+    assert ray_head in result.stderr + result.stdout  # it connected to the head
+
+
+@pytest.mark.extras
+@pytest.mark.slow
+def test_ema_evaluator_runs_experiments_on_the_same_ray_cluster(ray_head):
+    need("ema_workbench")
+    from sim.ema import ema_model, policy_samples, ray_evaluator
+
+    model = ema_model(years=2, paths=["migration.in_rate_family"])
+    with ray_evaluator(model, address=ray_head) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(
+            scenarios=1, policies=policy_samples(["baseline", "broadband"])
         )
-        assert result.returncode == 0, result.stderr[-3000:]
-        summaries = sorted(sweep.glob("*/summary.json"))
-        assert len(summaries) == 2, result.stderr[-3000:]
-        seeds = sorted(json.loads(p.read_text())["seed"] for p in summaries)
-        assert seeds == [0, 1]
-        assert all(json.loads(p.read_text())["status"] == "complete" for p in summaries)
-        assert f"127.0.0.1:{port}" in result.stderr + result.stdout
-    finally:
-        os.killpg(head.pid, signal.SIGTERM)
-        try:
-            head.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(head.pid, signal.SIGKILL)
-            head.wait()
-        head_log.close()
+    assert len(experiments) == 2
+    assert np.all(outcomes["population_end"] > 0)
+    assert outcomes["population"].shape == (2, 3)
