@@ -1,8 +1,7 @@
 """The model as an EMA Workbench model, and the uncertainty space for sensitivity analysis.
 
 Uncertainties are the parameters with role ``uncertainty`` (``python -m sim.config --format
-csv``); levers are the policies of ``configs/policy`` (one categorical lever,
-``policy_name``);
+csv``); levers are the policies of ``configs/policy`` (one categorical lever, ``policy_name``);
 outcomes are the headline figures and three time series. Runs are in-process
 (:func:`sim.run.run_simulation`), with no files written.
 
@@ -13,24 +12,27 @@ explore towns that do not exist. Left out (see :func:`uncertainties`): parameter
 default is 0 (no relative range), non-numeric ones (dicts of weights, ``None`` = derived),
 booleans, age bounds (``*age_min``, ``*age_max``, ``*age_old``) and the newcomers' mean ages
 and spreads (their order, min < mean < max, is a constraint between parameters, not an
-uncertainty of each). Uncertainties of a policy lever
-(e.g. ``policy.r1_innovation_structures.idea_multiplier``) act only in runs whose policy
-enables the lever; in other runs they are left at the default (the configuration refuses a
-changed parameter of a lever that is off).
+uncertainty of each). Uncertainties of a policy lever (e.g.
+``policy.r1_innovation_structures.idea_multiplier``) act only in runs whose policy enables the
+lever; in other runs they are left at the default (the configuration refuses a changed
+parameter of a lever that is off).
 
 Every experiment also draws ``seed`` (an integer uncertainty): the run's keyed random
 streams. All policies of one scenario share its seed, so policies are compared on common
 random numbers, as in ``experiments/compare_policies.py``.
 
-The ``ema_workbench`` package (extra ``research``) is imported only by :func:`ema_model`::
+The ``ema_workbench`` package (extra ``research``) is imported only when needed
+(:func:`import_ema`)::
 
-    from ema_workbench import MultiprocessingEvaluator
-    from sim.ema import ema_model, policy_samples
+    from sim.ema import ema_model, import_ema, policy_samples
+    ema = import_ema()
     model = ema_model(town="very_peripheral", years=20)
-    with MultiprocessingEvaluator(model, n_processes=2) as evaluator:
+    with ema.MultiprocessingEvaluator(model, n_processes=2) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(
             scenarios=200, policies=policy_samples(["baseline", "broadband"])
         )
+
+:func:`ray_evaluator` runs the experiments on a Ray cluster instead (extra ``cluster``).
 """
 
 from __future__ import annotations
