@@ -7,9 +7,10 @@ progress bar:
 1. **Morris over all of them, in groups** (one group per config section: ``migration``,
    ``migration.newcomers``, ``services.gp``, ``civic.coop_shop``, ``policy.<lever>``, ...):
    with ~300 parameters, Morris per parameter needs r x 312 runs; grouped, r x (groups + 1).
-2. **Morris per parameter** inside the ``--top-groups`` most influential groups.
+2. **Morris per parameter** inside the ``--top-groups`` most influential groups of each
+   outcome. A folder holding a finished stage 1 (``samples_groups.parquet``) reuses it.
 3. **Sobol** (Saltelli sampling, first-order and total indices) for the ``--top`` most
-   influential parameters of stage 2.
+   influential parameters of stage 2 (the largest mu* relative to the outcome's largest).
 
 Every sample runs twice on the same seed (common random numbers): with the baseline and with
 ``--policy``. The outcomes:
@@ -55,7 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0, help="the runs' seed (common to all samples)")
     p.add_argument("--group-r", type=int, default=8, help="Morris trajectories over the groups")
     p.add_argument("--r", type=int, default=4, help="Morris trajectories over the parameters")
-    p.add_argument("--top-groups", type=int, default=3, help="groups opened in stage 2")
+    p.add_argument("--top-groups", type=int, default=2, help="groups per outcome opened in stage 2")
     p.add_argument("--top", type=int, default=4, help="parameters for Sobol")
     p.add_argument("--sobol-n", type=int, default=32, help="Saltelli base sample (power of 2)")
     p.add_argument("--no-sobol", action="store_true", help="stop after Morris")
@@ -189,6 +190,14 @@ def rank(indices: pd.DataFrame, column: str) -> list[str]:
     return list(norm.groupby("factor")["score"].max().sort_values(ascending=False).index)
 
 
+def top_per_outcome(indices: pd.DataFrame, column: str, k: int) -> list[str]:
+    """The union of the ``k`` factors with the largest index for each outcome."""
+    chosen: list[str] = []
+    for _, t in indices.groupby("outcome", sort=False):
+        chosen += [f for f in t.nlargest(k, column)["factor"] if f not in chosen]
+    return chosen
+
+
 def sobol_indices(spec: dict, y: pd.DataFrame, seed: int) -> pd.DataFrame:
     """First-order and total Sobol indices (with confidence) per parameter and outcome."""
     from SALib.analyze import sobol
@@ -220,13 +229,21 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     if args.params:
         params = args.params
     else:
-        spec = problem([u.path for u in uncertainties()], groups=True)
-        x = morris_sample.sample(spec, args.group_r, num_levels=4, seed=args.seed)
-        started = time.perf_counter()
-        y = evaluate(spec, x, args, "Morris over groups")
-        walls["groups"] = time.perf_counter() - started
-        _save(folder, "groups", spec, x, y)
-        top = rank(morris_indices(spec, x, y, args.seed), "mu_star")[: args.top_groups]
+        prior = _load(folder, "groups")
+        if prior is not None:  # stage 1 finished in this folder: reuse it
+            spec, x, y = prior
+            walls["groups"] = json.loads((folder / "run.json").read_text())["wall_seconds"][
+                "groups"
+            ]
+        else:
+            spec = problem([u.path for u in uncertainties()], groups=True)
+            x = morris_sample.sample(spec, args.group_r, num_levels=4, seed=args.seed)
+            started = time.perf_counter()
+            y = evaluate(spec, x, args, "Morris over groups")
+            walls["groups"] = time.perf_counter() - started
+            _save(folder, "groups", spec, x, y)
+            _write_meta(folder, args, walls)
+        top = top_per_outcome(morris_indices(spec, x, y, args.seed), "mu_star", args.top_groups)
         params = [u.path for u in uncertainties() if group_of(u.path) in top]
     spec = problem(params)
     x = morris_sample.sample(spec, args.r, num_levels=4, seed=args.seed)
@@ -242,10 +259,14 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         y = evaluate(spec, x, args, "Sobol")
         walls["sobol"] = time.perf_counter() - started
         _save(folder, "sobol", spec, x, y)
+    _write_meta(folder, args, walls)
+    return walls
+
+
+def _write_meta(folder: Path, args: argparse.Namespace, walls: dict[str, float]) -> None:
     meta = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     meta["wall_seconds"] = {k: round(v, 1) for k, v in walls.items()}
     (folder / "run.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return walls
 
 
 def analyse(folder: Path) -> str:
@@ -355,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         stamp = dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
         folder = args.out or Path("results") / "sensitivity" / stamp
-        if (folder / "run.json").exists():
+        if (folder / "samples_params.parquet").exists():
             print(f"sensitivity: {folder} already holds results; use --from", file=sys.stderr)
             return 2
         walls = run(args, folder)
