@@ -48,8 +48,12 @@ DEFAULT_POLICIES = (
     "r4_municipal_resources",
     "broadband",
 )
-DENSITY_TARGET = 0.8
-"""The chosen PRIM box: the one with the largest coverage among those at least this dense."""
+TOP_INPUTS = 8
+"""PRIM looks at the inputs with the best feature scores only (300 inputs, 200 points overfit)."""
+MAX_DIMS = 3
+"""The chosen PRIM box restricts at most this many inputs (a box a planner can read)."""
+MIN_COVERAGE = 0.5
+"""... and holds at least this share of the cases."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -133,16 +137,28 @@ def run(args: argparse.Namespace, folder: Path) -> float:
 
 
 def choose_box(box) -> int:
-    """The trajectory step with the largest coverage among those at least DENSITY_TARGET dense."""
+    """The densest step of the peeling trajectory with at most MAX_DIMS restricted inputs and
+    at least MIN_COVERAGE of the cases (the first step if none qualifies)."""
     traj = box.peeling_trajectory
-    dense = traj[traj["density"] >= DENSITY_TARGET]
-    if dense.empty:
-        return int(traj["density"].idxmax())
-    return int(dense["coverage"].idxmax())
+    ok = traj[(traj["res_dim"] <= MAX_DIMS) & (traj["coverage"] >= MIN_COVERAGE)]
+    if ok.empty:
+        return 0
+    return int(ok.sort_values(["density", "coverage"], ascending=False).index[0])
+
+
+def feature_scores(x: pd.DataFrame, y: np.ndarray) -> pd.Series:
+    """Extra-trees feature scores of the inputs for the cases ``y`` (sum 1), largest first."""
+    from ema_workbench.analysis import feature_scoring
+
+    scores = feature_scoring.get_ex_feature_scores(
+        x, y, mode=feature_scoring.RuleInductionType.CLASSIFICATION, random_state=1
+    )[0]
+    return scores.iloc[:, 0].sort_values(ascending=False)
 
 
 def prim_box(x: pd.DataFrame, y: np.ndarray, label: str, folder: Path) -> dict:
-    """Run PRIM on ``x`` for the cases ``y``; write its box and figures; return a summary."""
+    """Feature scoring, then PRIM on the TOP_INPUTS best-scored inputs for the cases ``y``;
+    write the box and figures; return a summary."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -158,9 +174,15 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, label: str, folder: Path) -> dict:
     if info["cases"] == 0 or info["cases"] == len(y):
         info["note"] = "no box: every run or no run is a case"
         return info
+    # integer inputs as floats: PRIM's pasting writes float limits into the box table,
+    # which pandas 3 refuses for an int64 column (EMA Workbench 3.0.0)
+    x = x.reset_index(drop=True).astype(float)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # PRIM warns about its own pandas use
-        alg = prim.Prim(x.reset_index(drop=True), y.astype(bool), peel_alpha=0.05, mass_min=0.05)
+        warnings.simplefilter("ignore")  # PRIM and scikit-learn warn about their own pandas use
+        scores = feature_scores(x, y.astype(int))
+        scores.rename(index=lambda c: c.replace("__", ".")).to_csv(folder / f"scores_{label}.csv")
+        top = list(scores.index[:TOP_INPUTS])
+        alg = prim.Prim(x[top], y.astype(bool), peel_alpha=0.05, mass_min=0.05)
         box = alg.find_box()
         step = choose_box(box)
         box.select(step)
@@ -168,16 +190,15 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, label: str, folder: Path) -> dict:
         box.show_tradeoff()
         plt.gcf().savefig(folder / f"prim_{label}_tradeoff.png", dpi=110, bbox_inches="tight")
         plt.close("all")
-        box.inspect(step, style="graph")
-        plt.gcf().savefig(folder / f"prim_{label}_box.png", dpi=110, bbox_inches="tight")
-        plt.close("all")
     limits = limits.copy()
     limits.to_csv(folder / f"prim_{label}.csv")
     info.update(
         coverage=float(stats["coverage"]),
         density=float(stats["density"]),
         mass=float(stats["mass"]),
-        restricted=_limits_text(limits, x),
+        restricted=_limits_text(limits, x) if step else [],
+        scores=[(c.replace("__", "."), float(v)) for c, v in scores.iloc[:5].items()],
+        uniform_score=1.0 / x.shape[1],
     )
     return info
 
@@ -209,7 +230,7 @@ def analyse(folder: Path) -> str:
     outcomes = pd.read_parquet(folder / "outcomes.parquet")
     series = np.load(folder / "series.npz")
     meta = json.loads((folder / "run.json").read_text())
-    drop = {"scenario", "policy", "model", "seed", "town", "years"}
+    drop = {"scenario", "policy", "policy_name", "model", "seed", "town", "years"}
     inputs = [c for c in experiments.columns if c not in drop]
     data = pd.concat([experiments, outcomes], axis=1)
     base = data[data["policy"] == "baseline"].set_index("scenario")
@@ -240,6 +261,8 @@ def analyse(folder: Path) -> str:
             }
         )
         results.append(prim_box(base[inputs], (diff > 0).to_numpy(), f"beats_{policy}", folder))
+        weak = (diff <= diff.quantile(0.2)).to_numpy()  # where the policy helps least
+        results.append(prim_box(base[inputs], weak, f"weakest_fifth_{policy}", folder))
 
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
     for policy, runs in data.groupby("policy"):
@@ -299,24 +322,34 @@ def _markdown(meta: dict, base: pd.DataFrame, results: list[dict], wins: list[di
         "",
         "## PRIM boxes",
         "",
-        f"The chosen box is the one with the largest coverage among those with density >= {DENSITY_TARGET} "
-        "(or the densest, if none reaches it). Coverage: share of all cases inside the box; density: "
-        "share of the runs inside the box that are cases.",
+        "Each question: extra-trees feature scores of all inputs (the seed left out), then PRIM on the "
+        f"{TOP_INPUTS} best-scored inputs; the box shown is the densest with at most {MAX_DIMS} "
+        f"restricted inputs and at least {MIN_COVERAGE:.0%} of the cases. Coverage: share of all cases "
+        "inside the box; density: share of the runs inside the box that are cases (compare with the "
+        "base rate). A feature score near the uniform 1/inputs means the input explains nothing.",
         "",
     ]
     for r in results:
-        lines.append(f"### {r['label']}")
-        lines.append("")
-        lines.append(f"Cases: {r['cases']} of {r['n']} ({100 * r['base_rate']:.0f} %).")
+        lines += [
+            f"### {r['label']}",
+            "",
+            f"Cases: {r['cases']} of {r['n']} ({100 * r['base_rate']:.0f} %).",
+        ]
         if "note" in r:
             lines += [r["note"], ""]
             continue
         lines.append(
-            f"Box: coverage {r['coverage']:.2f}, density {r['density']:.2f}, mass {r['mass']:.2f}; "
-            f"restricted dimensions:"
+            "Best feature scores: "
+            + ", ".join(f"`{name}` {score:.3f}" for name, score in r["scores"])
+            + f" (uniform: {r['uniform_score']:.4f})."
         )
         lines.append("")
-        lines += [f"- {line}" for line in r["restricted"]] or ["- (none)"]
+        lines.append(
+            f"Box: coverage {r['coverage']:.2f}, density {r['density']:.2f} "
+            f"(base rate {r['base_rate']:.2f}), mass {r['mass']:.2f}; restricted inputs:"
+        )
+        lines.append("")
+        lines += [f"- {line}" for line in r["restricted"]] or ["- (none: no box qualifies)"]
         lines += ["", f"![trade-off](prim_{r['label']}_tradeoff.png)", ""]
     lines += ["![outcomes](outcomes.png)", ""]
     return "\n".join(lines)
