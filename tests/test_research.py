@@ -138,11 +138,7 @@ def test_morris_on_3_parameters_ranks_in_migration_first_for_population():
     directly); the civic start rate and the entry margin of new shops act only through slow
     chains."""
     need("SALib")
-    sys.path.insert(0, str(REPO / "experiments"))
-    try:
-        import sensitivity
-    finally:
-        sys.path.remove(str(REPO / "experiments"))
+    sensitivity = _script("sensitivity")
     from SALib.sample import morris
 
     paths = ["civic.start_rate", "migration.in_rate_family", "services.entry_margin"]
@@ -240,3 +236,28 @@ def test_ema_evaluator_runs_experiments_on_the_same_ray_cluster(ray_head):
     assert len(experiments) == 2
     assert np.all(outcomes["population_end"] > 0)
     assert outcomes["population"].shape == (2, 3)
+
+
+def _script(name: str):
+    sys.path.insert(0, str(REPO / "experiments"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(REPO / "experiments"))
+
+
+@pytest.mark.parametrize(
+    ("script", "argv", "message"),
+    [
+        ("sensitivity", ["--sobol-n", "10"], "a power of 2"),
+        ("sensitivity", ["--policy", "baseline"], "--policy baseline: one of"),
+        ("sensitivity", ["--params", "years"], "not explorable uncertainty parameters: years"),
+        ("robustness", ["--policies", "broadband"], "must include baseline"),
+        ("robustness", ["--scenarios", "3"], "at least 10"),
+    ],
+)
+def test_the_scripts_refuse_bad_options_with_a_message(script, argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        _script(script).parse_args(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
