@@ -29,7 +29,11 @@ from sim.config.table import parameter_table
 from sim.ema import build_config, outcomes_of, run_experiment, uncertainties
 
 REPO = Path(__file__).resolve().parents[1]
-INSTALL = "pip install -c constraints.txt -e '.[research,cluster]' (see README: Sensitivity and scenario discovery)"
+INSTALL = (
+    "pip install -c constraints.txt -e '.[research,cluster]', then for Ray's Hydra launcher "
+    "pip install -c constraints.txt --no-deps hydra-ray-launcher "
+    "(README: Sensitivity and scenario discovery)"
+)
 
 
 def need(module: str):
