@@ -22,7 +22,7 @@ test: $(STAMP)  ## the default test run (fast; slow end-to-end tests excluded)
 	$(VENV)/bin/python -m pytest $(ARGS)
 
 test-slow: $(STAMP)  ## the slow end-to-end and statistical tests
-	$(VENV)/bin/python -m pytest -m slow $(ARGS)
+	$(VENV)/bin/python -m pytest -m 'slow and not browser' $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests experiments

@@ -50,6 +50,7 @@ from sim.metrics import services_open_total
 BASELINE = "baseline"
 KEYS = ("town", "variant", "seed")
 SWEPT = {
+    "town.file",  # the town's name identifies it (a path would be a variant of its own)
     "policy",
     "seed",
     "town",
@@ -275,79 +276,92 @@ def markdown(summary: pd.DataFrame) -> str:
 
 
 def figure(diffs: pd.DataFrame, path: Path) -> None:
-    """Per measure: each policy's difference to the baseline at the last horizon, per town."""
+    """Per horizon (``--at``) and measure: each policy's difference to the baseline, per town.
+
+    One block of 2 x 3 panels per horizon; dots are single seeds, the marker and bar the mean
+    and its 95 % CI.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    year = int(diffs["year"].max())
-    last = diffs[diffs.year == year]
-    groups = list(dict.fromkeys(zip(last.town, last.variant, strict=True)))
+    horizons = sorted(diffs["year"].unique())
+    groups = list(dict.fromkeys(zip(diffs.town, diffs.variant, strict=True)))
+    last = diffs[diffs.year == horizons[-1]]
     policies = sorted(
-        last.policy.unique(), key=lambda p: -last[last.policy == p]["population"].mean()
+        diffs.policy.unique(), key=lambda p: -last[last.policy == p]["population"].mean()
     )
-    columns = [
-        "population_pct",
-        "qol_mean",
-        "services_kept",
-        "initiatives_institutionalised",
-        "municipal_debt_eur",
-        "cost_eur_per_year",
-    ]
-    titles = [
-        "population, % of baseline",
-        "mean quality of life",
-        "services kept",
-        "institutions",
-        "municipal debt, million EUR",
-        "policy cost, thousand EUR a year",
-    ]
+    columns = {
+        "population_pct": "population, % of baseline",
+        "qol_mean": "mean quality of life (index 0–1)",
+        "services_kept": "services kept (providers)",
+        "initiatives_institutionalised": "institutions (initiatives)",
+        "municipal_debt_eur": "municipal debt (million EUR)",
+        "cost_eur_per_year": "policy cost (thousand EUR a year)",
+    }
     scale = {"municipal_debt_eur": 1e-6, "cost_eur_per_year": 1e-3}
+    row_height = max(2.4, 0.42 * len(policies) + 1.3)
     fig, axes = plt.subplots(
-        1, len(columns), figsize=(3.1 * len(columns), 0.45 * len(policies) + 1.8), sharey=True
+        2 * len(horizons), 3, figsize=(15, row_height * 2 * len(horizons) + 0.8), squeeze=False
     )
-    colours = plt.get_cmap("tab10").colors
+    colours = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7")
+    markers = ("o", "s", "^", "D", "v", "P", "X")
     offsets = np.linspace(-0.25, 0.25, len(groups)) if len(groups) > 1 else [0.0]
-    for ax, column, title in zip(axes, columns, titles, strict=True):
-        for k, (town, variant) in enumerate(groups):
-            sub = last[(last.town == town) & (last.variant == variant)]
-            label = town if variant == "-" else f"{town} ({variant})"
-            for i, policy in enumerate(policies):
-                values = sub[sub.policy == policy][column].to_numpy() * scale.get(column, 1.0)
-                if values.size == 0:
-                    continue
-                y = i + offsets[k]
-                ax.scatter(
-                    values,
-                    np.full(values.size, y),
-                    s=7,
-                    color=colours[k % 10],
-                    alpha=0.35,
-                    linewidths=0,
-                )
-                ax.errorbar(
-                    values.mean(),
-                    y,
-                    xerr=np.nan_to_num(ci_half_width(values)),
-                    fmt="o",
-                    ms=4,
-                    color=colours[k % 10],
-                    capsize=2,
-                    label=label if i == 0 else None,
-                )
-        ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(title, fontsize=9)
-        ax.grid(axis="x", alpha=0.3)
-        ax.tick_params(labelsize=7)
-    axes[0].set_yticks(range(len(policies)), policies, fontsize=8)
-    axes[0].invert_yaxis()
-    axes[0].legend(fontsize=7, frameon=False, loc="best")
-    fig.suptitle(
-        f"Policies minus the baseline on the same seeds after {year} years (dots: seeds; marker and bar: mean and 95 % CI)",
-        fontsize=10,
+    for h, year in enumerate(horizons):
+        at = diffs[diffs.year == year]
+        for n, (column, title) in enumerate(columns.items()):
+            ax = axes[2 * h + n // 3, n % 3]
+            for k, (town, variant) in enumerate(groups):
+                sub = at[(at.town == town) & (at.variant == variant)]
+                label = town if variant == "-" else f"{town} ({variant})"
+                for i, policy in enumerate(policies):
+                    values = sub[sub.policy == policy][column].to_numpy() * scale.get(column, 1.0)
+                    if values.size == 0:
+                        continue
+                    y = i + offsets[k]
+                    colour = colours[k % len(colours)]
+                    ax.scatter(
+                        values,
+                        np.full(values.size, y),
+                        s=16,
+                        color=colour,
+                        alpha=0.55,
+                        linewidths=0,
+                    )
+                    ax.errorbar(
+                        values.mean(),
+                        y,
+                        xerr=np.nan_to_num(ci_half_width(values)),
+                        fmt=markers[k % len(markers)],
+                        ms=6,
+                        color=colour,
+                        capsize=3,
+                        label=label if (i == 0 and h == 0 and n == 0) else None,
+                    )
+            ax.axvline(0, color="black", lw=0.8)
+            ax.set_title(f"after {year} years: {title}", fontsize=9)
+            ax.set_xlabel(title.split("(")[-1].rstrip(")") if "(" in title else "%", fontsize=8)
+            ax.grid(axis="x", alpha=0.3)
+            ax.tick_params(labelsize=7)
+            ax.set_yticks(range(len(policies)), policies if n % 3 == 0 else [], fontsize=8)
+            ax.set_ylim(len(policies) - 0.5, -0.5)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="upper center",
+        ncol=min(len(labels), 4),
+        fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.5, 1 - 0.3 / fig.get_figheight()),
     )
-    fig.tight_layout()
+    fig.suptitle(
+        "Policies minus the baseline on the same seeds (dots: seeds; marker and bar: mean and 95 % CI)",
+        fontsize=10,
+        y=1 - 0.05 / fig.get_figheight(),
+    )
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.7 / fig.get_figheight()))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
@@ -384,6 +398,11 @@ def main(argv: list[str] | None = None) -> None:
     metrics, notes = find_runs(args.runs)
     diffs, more = paired_differences(metrics, horizons)
     notes += more
+    missing = sorted(set(horizons) - set(diffs["year"]))
+    if missing:
+        notes.append(
+            f"--at {','.join(map(str, missing))}: no run reached {'these years' if len(missing) > 1 else 'this year'} (the runs end at year {int(metrics['year'].max())})"
+        )
     summary = summarise(diffs)
     out = args.out or args.runs[0]
     out.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,33 @@ def _weighted(model: TownModel, values: list[float]) -> float:
     return float(np.average(values, weights=weights))
 
 
+def municipal_balance_eur(model: TownModel) -> float:
+    """Income minus spending of the municipality (summed over a region's municipalities)."""
+    return float(sum(m.balance_eur for m in model.services.municipalities))
+
+
+def municipal_debt_eur(model: TownModel) -> float:
+    return float(sum(m.debt_eur for m in model.services.municipalities))
+
+
+def municipal_debt_per_resident_eur(model: TownModel) -> float:
+    residents = model.population.size
+    return municipal_debt_eur(model) / residents if residents else float("nan")
+
+
+def municipal_service_deficits_eur(model: TownModel) -> float:
+    return float(
+        sum(m.accounts.get("service_deficits_eur", 0.0) for m in model.services.municipalities)
+    )
+
+
+def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
+    """Infrastructure cost per resident: rises as the town empties (seed-notes SF9)."""
+    residents = model.population.size
+    cost = sum(m.infrastructure_cost_eur for m in model.services.municipalities)
+    return float(cost / residents) if residents else float("nan")
+
+
 def property_tax_multiplier(model: TownModel) -> float:
     """Hebesatz of Grundsteuer B in percent (weighted by residents in a region)."""
     return _weighted(model, [m.property_tax_multiplier for m in model.services.municipalities])

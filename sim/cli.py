@@ -93,6 +93,12 @@ def _policy_label(config: Config) -> str:
     return f"{name} + {', '.join(extra)}"
 
 
+def _shock_label(config: Config) -> str:
+    """``no shock`` or ``shock gp_retires in year 5``."""
+    kind = config.shock.kind.value
+    return "no shock" if kind == "none" else f"shock {kind} in year {config.shock.year}"
+
+
 def _ignored_town_overrides(overrides: list[str]) -> list[str]:
     """Command-line ``town.*`` overrides that a ``town.file`` replaces (all but the file)."""
     keys = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
@@ -331,7 +337,7 @@ def _task(cfg: DictConfig, out_dir: Path) -> None:
         _fail(out_dir, err, f"writing the outputs failed: {type(err).__name__}: {err}", failed)
     table = summary_table(result.metrics)
     print(
-        f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)"
+        f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, {_shock_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)"
     )
     print(table.to_string())
     print(
@@ -346,6 +352,21 @@ class _Task:
     started = False
 
 
+PLANNER_COMMANDS = ("report", "new-town", "check-town")
+
+
+def _planner_command(name: str, args: list[str]) -> int:
+    """``kleinstadt report ...`` (sim/report/), ``new-town FILE``, ``check-town FILE``
+    (sim/owntown.py): subcommands that are not a single Hydra run."""
+    if name == "report":
+        from sim.report import main as report
+
+        return report(args)
+    from sim import owntown
+
+    return owntown.new_town(args) if name == "new-town" else owntown.check_town(args)
+
+
 def main() -> None:
     """Entry point of ``python -m sim`` and the ``kleinstadt`` console script.
 
@@ -353,6 +374,11 @@ def main() -> None:
     value of the wrong type) and exits with 1 before the task starts; that is invalid input
     like any other, so the exit status becomes 2 (a run that fails exits with 1).
     """
+    if len(sys.argv) > 1 and sys.argv[1] in PLANNER_COMMANDS:  # report, new-town, check-town
+        sys.exit(_planner_command(sys.argv[1], sys.argv[2:]))
+    from sim.owntown import town_file_sweeps_one_town
+
+    sys.argv[1:] = town_file_sweeps_one_town(sys.argv[1:])  # a town.file is one town
     _Task.started = False
     try:
         _main()

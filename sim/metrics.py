@@ -17,11 +17,23 @@ import pandas as pd
 
 from sim import data
 from sim.agents.initiative import Phase
-from sim.budget_metrics import BUDGET_METRICS, MUNICIPALITY_COLUMNS, municipality_columns
+from sim.budget_metrics import (  # the purse's reporters (issue 11)
+    BUDGET_METRICS,
+    MUNICIPALITY_COLUMNS,
+    infrastructure_cost_per_resident_eur,
+    municipal_balance_eur,
+    municipal_debt_eur,
+    municipal_debt_per_resident_eur,
+    municipal_service_deficits_eur,
+    municipality_columns,
+)
 from sim.config import InitiativeType, LifeStage, ServiceType
 from sim.e2sfca import mean_access
 from sim.migration import qol_gaps
+from sim.people_metrics import PEOPLE_REPORTERS
 from sim.population import Origin, Role
+from sim.qol_groups import QOL_GROUP_REPORTERS
+from sim.service_metrics import REPORTERS as SERVICE_DRIVER_REPORTERS
 from sim.services import EMPLOYER_KINDS, RESIDENT_KINDS
 
 if TYPE_CHECKING:
@@ -332,36 +344,11 @@ def jobs_local(model: TownModel) -> float:
     return float(model.town.jobs[model.town.home_places].sum())
 
 
-def municipal_balance_eur(model: TownModel) -> float:
-    """Income minus spending of the municipality (summed over a region's municipalities)."""
-    return float(sum(m.balance_eur for m in model.services.municipalities))
-
-
-def municipal_debt_eur(model: TownModel) -> float:
-    return float(sum(m.debt_eur for m in model.services.municipalities))
-
-
-def municipal_debt_per_resident_eur(model: TownModel) -> float:
-    residents = model.population.size
-    return municipal_debt_eur(model) / residents if residents else float("nan")
-
-
-def municipal_service_deficits_eur(model: TownModel) -> float:
-    return float(
-        sum(m.accounts.get("service_deficits_eur", 0.0) for m in model.services.municipalities)
-    )
-
-
-def infrastructure_cost_per_resident_eur(model: TownModel) -> float:
-    """Infrastructure cost per resident: rises as the town empties (seed-notes SF9)."""
-    residents = model.population.size
-    cost = sum(m.infrastructure_cost_eur for m in model.services.municipalities)
-    return float(cost / residents) if residents else float("nan")
-
-
 def services_open_total(metrics: pd.DataFrame, employers: bool = True) -> pd.Series:
     """Providers open in each row of a metrics table; without employers if ``employers`` is False."""
-    skip = () if employers else tuple(f"services_open_{k.value}" for k in EMPLOYER_KINDS)
+    skip = (() if employers else tuple(f"services_open_{k.value}" for k in EMPLOYER_KINDS)) + tuple(
+        SERVICE_DRIVER_REPORTERS
+    )  # the grocery formats are part of services_open_grocery
     columns = [c for c in metrics.columns if c.startswith("services_open_") and c not in skip]
     return metrics[columns].sum(axis=1)
 
@@ -450,6 +437,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "share_under_18": share_under_18,
     "share_65_plus": share_65_plus,
     "women_per_100_men_18_29": women_per_100_men_18_29,
+    **PEOPLE_REPORTERS,
     "dwellings": dwellings,
     "vacancy_rate": vacancy_rate,
     "qol_mean": qol_mean,
@@ -480,6 +468,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "dwellings_demolished": dwellings_demolished,
     "price_index_mean": price_index_mean,
     "qol_gap_mean": qol_gap_mean,
+    **QOL_GROUP_REPORTERS,  # qol_mean_<age group>, qol_mean_adults_without_car
     "commuter_share": commuter_share,
     "remote_worker_share": remote_worker_share,
     "car_access_share_adults": car_access_share_adults,
@@ -502,6 +491,7 @@ REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "infrastructure_cost_per_resident_eur": infrastructure_cost_per_resident_eur,
     "online_share": online_share,
     **BUDGET_METRICS,  # the purse: Hebesatz, backlog, grants (issue 11)
+    **SERVICE_DRIVER_REPORTERS,  # services open by grocery format (issue #11, sim/service_metrics.py)
     # Civic life and policies (issue #4)
     "initiatives_active": initiatives_active,
     "initiatives_started": partial(_civic_count, "started"),

@@ -1,21 +1,24 @@
 """Migration: who leaves the town, who comes back, and which newcomers arrive.
 
-Out-migration (ODD §7.6). Deciding units are households (decided by their oldest adult, all
-members move together) and adult children living with their parents (alone). A unit's yearly
-rate is the German gross-mobility rate of the decider's age band, multiplied by
+Out-migration (ODD §7.6). Every adult has a yearly propensity to leave: the German
+gross-mobility rate of their age band, multiplied by
 
-- ``female_youth_factor`` for women 18–29,
+- ``female_youth_factor`` for women 18–29 (whether they live alone, with parents or a partner),
 - exp(s (gap - reference)): the gap is the best alternative's quality of life minus the
-  unit's own (mean over its members), scored by the same function (sim/accessibility.py),
+  household's own (mean over the members who would move along), scored by the same function
+  (sim/accessibility.py); an adult child's own gap,
 - exp(-e (attachment - reference)), attachment = 1 - 0.5^(years in town / half-life),
-- exp(-e (members moving along - 1)) for the partner and children who would move too,
 - exp(-e (local ties share - reference)) and exp(e (engagement - mean)).
 
-Every multiplier is 1 for a reference resident (a couple, long in town, with typical ties and
-the reference gap), who therefore moves at the German rate of their age band.
+Deciding units are households (all members but adult children move together) and adult
+children living with their parents (alone). A household's rate is the mean propensity of its
+deciding adults (those under 65, or all if none is) times exp(-e (members moving along - 1))
+for the partner and children who would move too. Every multiplier is 1 for a reference
+resident (a couple, long in town, with typical ties and the reference gap), who therefore
+moves at the German rate of their age band.
 
 Young people in training or study (18–21) may also move to study, more likely the further the
-nearest university is. Young leavers who grew up here join an "alumni" pool and may return.
+nearest university is (added to their propensity). Young leavers who grew up here join an "alumni" pool and may return.
 
 In-migration: newcomer households of each type arrive in numbers proportional to the town's
 population, its proximity to the destinations' labour markets ((potential / reference)^e,
@@ -112,24 +115,14 @@ def qol_gaps(model: TownModel) -> np.ndarray:
 
 
 def out_migration(model: TownModel) -> None:
-    """Households and adult children decide whether to leave; leavers are removed."""
+    """Every adult has a propensity to leave; households and adult children decide."""
     pop = model.population
     p = pop.people
-    m = model.config.migration
     rows = pop.alive_rows
     if rows.size == 0:
         return
     gap = qol_gaps(model)
     n_hh = len(pop.households)
-
-    adults = rows[p.role[rows] == Role.adult]
-    # Decider of a household: its oldest adult under 65, else its oldest adult (a widowed
-    # grandparent living with the family does not decide for it).
-    age_key = np.where(p.age[adults] >= 65, 0, 256) + np.minimum(p.age[adults], 255)
-    adults = adults[np.argsort(p.household[adults].astype(np.int64) * 1024 + (1023 - age_key))]
-    first = np.concatenate([[True], p.household[adults][1:] != p.household[adults][:-1]])
-    deciders = adults[first]
-    adult_children = rows[(p.role[rows] == Role.child) & (p.age[rows] >= 18)]
 
     # Members who would move along with a household: everyone except adult children; the
     # household weighs their quality of life (adult children decide for themselves).
@@ -139,28 +132,33 @@ def out_migration(model: TownModel) -> None:
         p.household[rows], weights=np.where(moves_along, gap[rows], 0.0), minlength=n_hh
     ) / np.maximum(along, 1)
 
+    adults = rows[p.role[rows] == Role.adult]
+    adult_children = rows[(p.role[rows] == Role.child) & (p.age[rows] >= 18)]
+    # Each adult's own propensity (age band, sex, attachment, ties, engagement, study), with
+    # the household's mean gap; the household's rate is the mean over its deciding adults
+    # (those under 65, or all if none is: a widowed grandparent living with the family does
+    # not decide for it), times the tie of the members who would move along.
+    adult_rate = person_rates(model, adults, hh_gap[p.household[adults]])
+    household = p.household[adults]
+    has_young = np.bincount(household, weights=p.age[adults] < 65, minlength=n_hh) > 0
+    weight = ((p.age[adults] < 65) | ~has_young[household]).astype(float)
+    hh_rate = np.bincount(household, weights=weight * adult_rate, minlength=n_hh) / np.maximum(
+        np.bincount(household, weights=weight, minlength=n_hh), 1e-12
+    )
+    extra = np.minimum(along - 1, 3)
+    hh_rate *= np.exp(-model.config.migration.household_tie_effect * (extra - 1))
+
+    # One draw per household, keyed by its oldest deciding adult (paired runs stay paired).
+    age_key = np.where(weight > 0, 256, 0) + np.minimum(p.age[adults], 255)
+    order = np.argsort(household.astype(np.int64) * 1024 + (1023 - age_key))
+    ordered = adults[order]
+    first = np.concatenate([[True], p.household[ordered][1:] != p.household[ordered][:-1]])
+    deciders = ordered[first]
     units = np.concatenate([deciders, adult_children])
     is_household = np.arange(units.size) < deciders.size
-    unit_gap = np.where(is_household, hh_gap[p.household[units]], gap[units])
-    extra = np.where(
-        is_household, np.minimum(along[p.household[units]] - 1, 3), 1
-    )  # adult children: neutral
-    rate = unit_rates(model, units, unit_gap, extra)
-
-    # Education migration: 18–21-year-olds in training or study, if the university is far.
-    age = p.age[units]
-    in_education = (
-        (p.stage[units] == LifeStage.student)
-        & (age >= EDUCATION_AGES[0])
-        & (age <= EDUCATION_AGES[1])
+    rate = np.concatenate(
+        [hh_rate[p.household[deciders]], person_rates(model, adult_children, gap[adult_children])]
     )
-    mode = np.where(p.has_car[units], 0, 1)
-    uni_minutes = model.university_minutes[mode, pop.person_place(units)]
-    far = 1.0 / (
-        1.0 + np.exp(-(uni_minutes - m.education_commute_limit_minutes) / EDUCATION_SIGMOID_MINUTES)
-    )
-    rate = rate + np.where(in_education, m.education_hazard * far, 0.0)
-
     leaves = model.uniform("leave_town", units) < 1.0 - np.exp(-rate)
     leaving = np.zeros(n_hh, dtype=bool)
     leaving[p.household[units[leaves & is_household]]] = True
@@ -186,28 +184,42 @@ def out_migration(model: TownModel) -> None:
     pop.remove_people(movers)
 
 
-def unit_rates(
-    model: TownModel, units: np.ndarray, gap: np.ndarray, extra_members: np.ndarray
-) -> np.ndarray:
-    """Yearly out-migration rate (not yet a probability) of deciding units."""
+def person_rates(model: TownModel, rows: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """Yearly out-migration rate (not yet a probability) of each adult in ``rows``.
+
+    The German rate of the person's age band, times ``female_youth_factor`` for women 18–29,
+    times the exponential multipliers of the gap, attachment, local ties and engagement (each
+    1 at its reference), plus the education-migration hazard for 18–21-year-olds in training
+    or study whose university is far (also times the female factor).
+    """
     p = model.population.people
     m = model.config.migration
-    age = p.age[units]
+    age = p.age[rows]
     rate = base_rate(model, age)
-    young_women = p.female[units] & (age >= 18) & (age < 30)
-    rate = np.where(young_women, rate * m.female_youth_factor, rate)
-    attachment = 1.0 - np.power(0.5, p.years_in_town[units] / m.attachment_halflife_years)
+    attachment = 1.0 - np.power(0.5, p.years_in_town[rows] / m.attachment_halflife_years)
     _, local_ties = model.tie_counts
     k = max(model.config.social.neighbour_ties, 1)
-    ties_share = local_ties[units] / (local_ties[units] + k)
+    ties_share = local_ties[rows] / (local_ties[rows] + k)
     log_multiplier = (
         m.qol_gap_sensitivity * (gap - m.qol_gap_reference)
         - m.attachment_effect * (attachment - m.attachment_reference)
-        - m.household_tie_effect * (extra_members - 1)
         - m.social_tie_effect * (ties_share - m.social_tie_reference)
-        + m.engagement_effect * (p.engagement[units] - model.config.social.engagement_mean)
+        + m.engagement_effect * (p.engagement[rows] - model.config.social.engagement_mean)
     )
-    return rate * np.exp(log_multiplier)
+    rate = rate * np.exp(log_multiplier)
+    in_education = (
+        (p.stage[rows] == LifeStage.student)
+        & (age >= EDUCATION_AGES[0])
+        & (age <= EDUCATION_AGES[1])
+    )
+    mode = np.where(p.has_car[rows], 0, 1)
+    uni_minutes = model.university_minutes[mode, model.population.person_place(rows)]
+    far = 1.0 / (
+        1.0 + np.exp(-(uni_minutes - m.education_commute_limit_minutes) / EDUCATION_SIGMOID_MINUTES)
+    )
+    rate = rate + np.where(in_education, m.education_hazard * far, 0.0)
+    young_women = p.female[rows] & (age >= 18) & (age < 30)
+    return np.where(young_women, rate * m.female_youth_factor, rate)
 
 
 # ---------------------------------------------------------------------------------------------

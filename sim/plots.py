@@ -12,18 +12,52 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from sim.figure_style import mark_events, styles
+
+
+def run_events(config) -> tuple[tuple[str, int] | None, dict[str, int]]:
+    """The shock (kind, year) of a run, if any, and its levers' start years."""
+    if config is None:
+        return None, {}
+    kind = config.shock.kind.value
+    shock = (
+        (kind, int(config.shock.year))
+        if kind != "none" and config.shock.year <= config.years
+        else None
+    )
+    starts = {name: int(lever.start_year) for name, lever in config.policy.levers().items()}
+    return shock, starts
+
+
+def run_title(town: str, config, what: str) -> str:
+    """``town: what (policy …, shock …)``."""
+    if config is None:
+        return f"{town}: {what}" if town else what
+    shock, _ = run_events(config)
+    shock_text = (
+        "no shock" if shock is None else f"shock {shock[0].replace('_', ' ')} in year {shock[1]}"
+    )
+    return f"{town}: {what} (policy {config.policy.name}, {shock_text})"
+
 
 def plot_population(
-    metrics: pd.DataFrame, population: pd.DataFrame, path: str | Path, title: str = ""
+    metrics: pd.DataFrame,
+    population: pd.DataFrame,
+    path: str | Path,
+    title: str = "",
+    config=None,
 ) -> None:
-    """Population over time (with its components) and the age pyramid at start and end."""
+    """Population over time (with its components) and the age pyramid at start and end; the
+    shock year and the levers' starts of ``config`` (if given) are marked."""
+    shock, starts = run_events(config)
     fig, (ax_pop, ax_flow, ax_pyr) = plt.subplots(
         1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1.1, 1.1, 1]}
     )
     years = metrics["year"]
     ax_pop.plot(years, metrics["population"], color="#1f4e79", lw=2)
     ax_pop.set_title("Residents")
-    ax_pop.set_xlabel("year")
+    ax_pop.set_xlabel("year of the run")
+    ax_pop.set_ylabel("residents")
     ax_pop.grid(alpha=0.3)
     ax_pop.set_ylim(bottom=0)
 
@@ -41,11 +75,13 @@ def plot_population(
     )
     ax_flow.axhline(0, color="black", lw=0.8)
     ax_flow.set_title("Components of change per year")
-    ax_flow.set_xlabel("year")
+    ax_flow.set_xlabel("year of the run")
+    ax_flow.set_ylabel("persons per year")
     ax_flow.legend(fontsize=8, frameon=False)
     ax_flow.grid(alpha=0.3)
     for ax in (ax_pop, ax_flow):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        mark_events(ax, shock, starts)
 
     first, last = population["year"].min(), population["year"].max()
     bands = list(population["age_band"].cat.categories)
@@ -81,56 +117,66 @@ def plot_population(
     ticks = ax_pyr.get_xticks()
     ax_pyr.set_xticks(ticks)
     ax_pyr.set_xticklabels([f"{abs(int(t))}" for t in ticks])
+    ax_pyr.set_xlabel("residents per 5-year age band (men left, women right)")
+    ax_pyr.set_ylabel("age (years)")
     ax_pyr.legend(fontsize=7, frameon=False, loc="upper right")
-    if title:
-        fig.suptitle(title)
+    if title or config is not None:
+        fig.suptitle(run_title(title, config, "population") if config is not None else title)
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
 
 
 def plot_services(result, path: str | Path) -> None:
-    """Providers open by kind over time, and the town network at start and end.
+    """Providers open by kind over time, and the town's map at start and end.
 
-    On the maps, places are circles sized by residents (destinations are squares), links
-    are grey (a bus runs on the blue ones), providers are coloured dots around their place,
-    and on the end map providers that closed during the run are grey crosses.
+    Each kind has its own colour and marker (the same as on the maps, whose legend names every
+    symbol); on the end map providers that closed during the run are grey crosses and blue
+    links are those with a bus running.
     """
     from sim.config import ServiceType
+    from sim.town_map import KIND_STYLE, draw_town_map
 
     metrics = result.metrics
+    config = result.config
+    shock, starts = run_events(config)
     kinds = [k for k in ServiceType if f"services_open_{k.value}" in metrics.columns]
-    colours = dict(zip(kinds, plt.get_cmap("tab20").colors, strict=False))
     model = result.model
-    fig = plt.figure(figsize=(16, 5.2))
-    grid = fig.add_gridspec(1, 3, width_ratios=[1.25, 1, 1])
+    fig = plt.figure(figsize=(17, 6.4))
+    grid = fig.add_gridspec(1, 3, width_ratios=[1.15, 1, 1])
     ax = fig.add_subplot(grid[0])
-    for kind in kinds:
-        series = metrics[f"services_open_{kind.value}"]
-        if series.max() > 0:
-            ax.plot(
-                metrics["year"],
-                series,
-                label=kind.value.replace("_", " "),
-                color=colours[kind],
-                lw=1.8,
-            )
+    shown = [k for k in kinds if metrics[f"services_open_{k.value}"].max() > 0]
+    for i, kind in enumerate(shown):
+        colour, marker = KIND_STYLE[kind]
+        ax.plot(
+            metrics["year"],
+            metrics[f"services_open_{kind.value}"],
+            label=kind.value.replace("_", " "),
+            color=colour,
+            marker=marker,
+            markevery=(i % 5, 5),
+            markersize=5,
+            ls=("-", "--", "-.")[i % 3],
+            lw=1.6,
+        )
     ax.set_title("Providers open, by kind")
-    ax.set_xlabel("year")
+    ax.set_xlabel("year of the run")
+    ax.set_ylabel("providers open")
+    ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
+    mark_events(ax, shock, starts)
     ax.legend(fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    town_name = result.summary.get("town", "")
+    title = run_title(town_name, config, "services")
     if model is None:
+        fig.suptitle(title)
         fig.tight_layout()
         fig.savefig(path, dpi=110, format="png")
         plt.close(fig)
         return
     town = model.town
-    xy = _town_map_positions(town)
-    homes = town.home_places
-    span = float(np.ptp(xy[homes], axis=0).max()) if homes.size > 1 else 1.0
-    span = span or 1.0
-    start_residents = town.residents.astype(float)
     end_residents = np.bincount(
         model.population.person_place(model.population.alive_rows), minlength=town.n_places
     ).astype(float)
@@ -146,105 +192,18 @@ def plot_services(result, path: str | Path) -> None:
         if e["kind"] in ("closure", "shock")
     ]
     last_year = int(metrics["year"].iloc[-1])
-    for panel, (title, residents, providers, crossed) in enumerate(
-        (
-            (f"Year 0: {len(initial)} providers", start_residents, initial, []),
-            (
-                f"Year {last_year}: {len(now)} open, {len(closed)} closed",
-                end_residents,
-                now,
-                closed,
-            ),
-        )
-    ):
-        ax = fig.add_subplot(grid[panel + 1])
-        for a, b, attrs in town.graph.edges(data=True):
-            bus = (
-                attrs.get("bus_departures_per_day", 0) > 0
-                if panel == 1
-                else any(
-                    set(e.between) == {town.names[a], town.names[b]}
-                    and e.bus_departures_per_day > 0
-                    for e in town.config.edges
-                )
-            )
-            ax.plot(
-                *xy[[a, b]].T,
-                color="#1565c0" if bus else "#bdbdbd",
-                lw=2.2 if bus else 1.2,
-                zorder=1,
-            )
-        size = 60 + 900 * residents / max(start_residents.max(), 1)
-        ax.scatter(
-            xy[homes, 0],
-            xy[homes, 1],
-            s=size[homes],
-            color="#eeeeee",
-            edgecolor="#616161",
-            zorder=2,
-        )
-        dest = np.flatnonzero(town.is_destination)
-        ax.scatter(
-            xy[dest, 0],
-            xy[dest, 1],
-            s=160,
-            marker="s",
-            color="#fff3e0",
-            edgecolor="#e65100",
-            zorder=2,
-        )
-        for i in range(town.n_places):
-            label = town.names[i]
-            if town.is_destination[i]:
-                label += f"\n{town.minutes[0, town.centre, i]:.0f} min by car"
-            ax.annotate(
-                label, xy[i], textcoords="offset points", xytext=(0, -18), ha="center", fontsize=7
-            )
-        marks = [(k, p, False) for k, p in providers] + [(k, p, True) for k, p in crossed]
-        by_place: dict[int, list] = {}
-        for mark in marks:
-            by_place.setdefault(mark[1], []).append(mark)
-        for place, items in by_place.items():
-            angles = np.linspace(0, 2 * np.pi, len(items), endpoint=False)
-            radius = 0.05 * span * (1 + len(items) / 25)
-            for (kind, _, is_closed), angle in zip(items, angles, strict=True):
-                x, y = xy[place] + radius * np.array([np.cos(angle), np.sin(angle)])
-                if is_closed:
-                    ax.scatter(x, y, marker="x", s=22, color="#757575", zorder=3)
-                else:
-                    ax.scatter(
-                        x, y, s=16, color=colours[kind], edgecolor="black", linewidth=0.3, zorder=3
-                    )
-        ax.set_title(title, fontsize=10)
-        ax.set_aspect("equal")
-        ax.axis("off")
-    fig.suptitle(f"{result.summary.get('town', '')}: services (blue links: bus running; x: closed)")
+    ax_start = fig.add_subplot(grid[1])
+    draw_town_map(ax_start, town, providers=initial, legend=False)
+    ax_start.set_title(f"Year 0: {len(initial)} providers", fontsize=10)
+    ax_end = fig.add_subplot(grid[2])
+    draw_town_map(
+        ax_end, town, providers=now, closed=closed, residents=end_residents, bus_running=True
+    )
+    ax_end.set_title(f"Year {last_year}: {len(now)} open, {len(closed)} closed (x)", fontsize=10)
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
-
-
-def _town_map_positions(town):
-    """Map positions: the town's places by their layout; destinations on a ring around them.
-
-    Destinations lie far away (25–100 minutes) and would squeeze the town into a corner, so they
-    are drawn in their direction from the centre, the nearest at 1.5 times the town's radius and
-    each further one 0.7 radii beyond (labels give the real minutes).
-    """
-    pos = town.layout()
-    xy = np.array([pos[i] for i in range(town.n_places)], dtype=float)
-    homes = town.home_places
-    centre = xy[town.centre]
-    radius = float(np.max(np.linalg.norm(xy[homes] - centre, axis=1))) if homes.size > 1 else 1.0
-    radius = radius or 1.0
-    destinations = sorted(
-        np.flatnonzero(town.is_destination), key=lambda i: town.minutes[0, town.centre, i]
-    )
-    for rank, i in enumerate(destinations):
-        direction = xy[i] - centre
-        norm = float(np.linalg.norm(direction)) or 1.0
-        xy[i] = centre + direction / norm * radius * (1.5 + 0.7 * rank)
-    return xy
 
 
 def plot_initiatives(result, path: str | Path) -> None:
@@ -260,7 +219,9 @@ def plot_initiatives(result, path: str | Path) -> None:
     history = result.initiatives
     fig, (ax_types, ax_curves, ax_people) = plt.subplots(1, 3, figsize=(16, 4.8))
     kinds = [k for k in InitiativeType if f"initiatives_active_{k.value}" in metrics.columns]
-    colours = dict(zip(kinds, plt.get_cmap("tab10").colors, strict=False))
+    shock, starts = run_events(result.config)
+    palette = [style["color"] for style in styles(["", *kinds]).values()][1:]
+    colours = dict(zip(kinds, palette, strict=False))
     stack = [metrics[f"initiatives_active_{k.value}"].to_numpy() for k in kinds]
     ax_types.stackplot(
         metrics["year"],
@@ -270,7 +231,9 @@ def plot_initiatives(result, path: str | Path) -> None:
         alpha=0.85,
     )
     ax_types.set_title("Active initiatives by type")
-    ax_types.set_xlabel("year")
+    ax_types.set_xlabel("year of the run")
+    ax_types.set_ylabel("initiatives (stacked)")
+    mark_events(ax_types, shock, starts)
     ax_types.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_types.legend(fontsize=7, frameon=False, loc="upper left")
     ax_types.grid(alpha=0.3)
@@ -313,6 +276,7 @@ def plot_initiatives(result, path: str | Path) -> None:
         "Members / critical mass (green: launched, grey: failed, orange: declined)", fontsize=9
     )
     ax_curves.set_xlabel("years since the founding (0: the founders)")
+    ax_curves.set_ylabel("members / critical mass (ratio)")
     ax_curves.grid(alpha=0.3)
 
     ax_people.plot(
@@ -321,8 +285,9 @@ def plot_initiatives(result, path: str | Path) -> None:
         color="#2e7d32",
         label="volunteers in running initiatives",
     )
-    ax_people.set_xlabel("year")
-    ax_people.set_ylabel("residents")
+    ax_people.set_xlabel("year of the run")
+    ax_people.set_ylabel("volunteers (residents)")
+    mark_events(ax_people, shock, starts, label=False)
     ax_people.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_people.grid(alpha=0.3)
     ax_load = ax_people.twinx()
@@ -334,14 +299,13 @@ def plot_initiatives(result, path: str | Path) -> None:
         label="municipal staff load (requests / capacity)",
     )
     ax_load.axhline(1.0, color="#6a1b9a", lw=0.6)
-    ax_load.set_ylabel("staff load")
+    ax_load.set_ylabel("staff load (requests / capacity)")
     handles = ax_people.get_legend_handles_labels()[0] + ax_load.get_legend_handles_labels()[0]
     ax_people.legend(
         handles, [h.get_label() for h in handles], fontsize=7, frameon=False, loc="upper left"
     )
     ax_people.set_title("Volunteers and the municipality's capacity")
-    policy = result.config.policy.name
-    fig.suptitle(f"{result.summary.get('town', '')}: citizens' initiatives (policy: {policy})")
+    fig.suptitle(run_title(result.summary.get("town", ""), result.config, "citizens' initiatives"))
     fig.tight_layout()
     fig.savefig(path, dpi=110, format="png")
     plt.close(fig)

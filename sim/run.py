@@ -325,7 +325,11 @@ def write_outputs(
 
         figures = {
             "population": lambda tmp: plot_population(
-                result.metrics, result.population, tmp, title=result.summary["town"]
+                result.metrics,
+                result.population,
+                tmp,
+                title=result.summary["town"],
+                config=result.config,
             ),
             "services": lambda tmp: plot_services(result, tmp),
             "initiatives": lambda tmp: plot_initiatives(result, tmp),

@@ -32,10 +32,17 @@ import numpy as np
 from sim import bus_lines, data
 from sim.accessibility import CHANNELS, DEMAND_KINDS, SHOP, SUPERMARKET, Accessibility, Channel
 from sim.agents.municipality import Municipality
-from sim.agents.provider import Provider, clearly_better, draw_owner_age, fixed_cost
+from sim.agents.provider import Provider, draw_owner_age, fixed_cost
 from sim.config import Operator, ServiceType, ServiceTypeConfig
+from sim.entry import entries
 from sim.events import EventLog
 from sim.randomness import SlotKeys
+from sim.service_drivers import (
+    fixed_cost_factor,
+    online_share,
+    revenue_factor,
+    successor_probability,
+)
 from sim.town import CAR, NO_CAR
 
 if TYPE_CHECKING:
@@ -115,6 +122,7 @@ class ServiceSystem:
         self._dirty: set[Channel] = set()
         self._lost_jobs: list[tuple[int, float]] = []
         self._keys = SlotKeys()  # stable keys of providers (sim/randomness.py)
+        self.market_history: dict[Channel, list[np.ndarray]] = {}  # demand at places, yearly
 
     def open_initial(self) -> None:
         """The town's providers and municipalities, its bus lines, jobs and access tables.
@@ -127,7 +135,7 @@ class ServiceSystem:
             place = town.index[item.place]
             route = [town.index[name] for name in item.route]
             for _ in range(item.count):
-                self._open(
+                self.open_provider(
                     item.type,
                     place,
                     item.format or ("supermarket" if item.type is ServiceType.grocery else ""),
@@ -161,7 +169,7 @@ class ServiceSystem:
 
     def open_civic(self, kind: ServiceType, place: int, fmt: str, initiative) -> Provider:
         """A provider opened by a citizens' initiative (a cooperative shop, a reopened pool)."""
-        provider = self._open(
+        provider = self.open_provider(
             kind,
             place,
             fmt,
@@ -177,7 +185,7 @@ class ServiceSystem:
 
     # -- opening and closing ----------------------------------------------------------------
 
-    def _open(
+    def open_provider(
         self,
         kind: ServiceType,
         place: int,
@@ -253,7 +261,7 @@ class ServiceSystem:
     def open_of(self, kind: ServiceType) -> list[Provider]:
         return [p for p in self.providers if p.kind is kind]
 
-    def _count_at_places(self, providers: list[Provider]) -> np.ndarray:
+    def count_at_places(self, providers: list[Provider]) -> np.ndarray:
         places = np.array([p.place for p in providers], dtype=np.int64)
         return np.bincount(places, minlength=self.model.town.n_places)
 
@@ -287,7 +295,7 @@ class ServiceSystem:
         self._accounts(counts, effects)
         self._decisions(attractiveness, effects)
         self.after_changes()
-        self._entries(counts, effects, blocked)
+        entries(self, counts, effects, blocked)
         self.after_changes()
 
     def after_changes(self) -> None:
@@ -317,18 +325,16 @@ class ServiceSystem:
 
     def online_share(self) -> float:
         """This year's online share (linear between the configured years)."""
-        years = [float(y) for y, _ in self.cfg.online_share]
-        shares = [float(s) for _, s in self.cfg.online_share]
-        return float(np.interp(self.model.time, years, shares))
+        return online_share(self.cfg, self.model.time)
 
-    def _leak_factor(self, settings: ServiceTypeConfig) -> np.ndarray:
+    def leak_factor(self, settings: ServiceTypeConfig) -> np.ndarray:
         """Share of demand that stays in town, by (place, mode): array (P, 2)."""
         town = self.model.town
         target = town.regional_centre_or_metropolis
         minutes = town.minutes[:, :, target].T  # (P, 2)
         return 1.0 - settings.leakage_max * np.exp(-minutes / self.cfg.leakage_scale_minutes)
 
-    def _demand_by_place(
+    def demand_by_place(
         self, users: np.ndarray, nearest_place: np.ndarray, leak: np.ndarray
     ) -> np.ndarray:
         """Users (after leakage) arriving at each place: array (P,).
@@ -343,7 +349,7 @@ class ServiceSystem:
             nearest_place[mode, home], weights=weights, minlength=self.model.town.n_places
         )
 
-    def _users(self, kind: ServiceType, counts: np.ndarray) -> np.ndarray:
+    def users(self, kind: ServiceType, counts: np.ndarray) -> np.ndarray:
         """Need-weighted users by (place, mode), residents plus the hinterland (by car)."""
         users = counts @ self.need[kind]
         share = getattr(self.cfg, kind.name).hinterland_share
@@ -351,7 +357,7 @@ class ServiceSystem:
             users[:, CAR] += self.model.town.hinterland * share
         return users
 
-    def _revenue_weights(self, channel: Channel, users: np.ndarray) -> np.ndarray:
+    def revenue_weights(self, channel: Channel, users: np.ndarray) -> np.ndarray:
         """Users of a channel by (place, mode), weighted by the share of the kind's spending
         that goes to it: a shop gets the top-up shopping of those for whom it is nearer than
         the nearest supermarket; the supermarket gets the rest (seed-notes M-R4, M-R5)."""
@@ -369,18 +375,18 @@ class ServiceSystem:
 
     def _accounts(self, counts: np.ndarray, effects: Effects) -> None:
         """Users, revenue, cost and staff of every open provider for this year."""
-        online = self.online_share()
+        time = float(self.model.time)
         for channel in CHANNELS:
             providers = self.open_in(channel)
             if not providers:
                 continue
             kind = channel[0]
             settings = self.settings_for(*channel)
-            users = self._revenue_weights(channel, self._users(kind, counts))  # (P, 2)
-            at_place = self._demand_by_place(
-                users, self.access.channel_place[channel], self._leak_factor(settings)
+            users = self.revenue_weights(channel, self.users(kind, counts))  # (P, 2)
+            at_place = self.demand_by_place(
+                users, self.access.channel_place[channel], self.leak_factor(settings)
             )
-            per_place = self._count_at_places(providers)
+            per_place = self.count_at_places(providers)
             anchor_places = (
                 {p.place for p in self.open_of(settings.anchor)}
                 if settings.anchor is not None
@@ -390,7 +396,7 @@ class ServiceSystem:
                 s = provider.settings
                 share = at_place[provider.place] / per_place[provider.place]
                 provider.users = float(share)
-                revenue = share * s.spend_per_person_eur * (1.0 - online * s.online_exposure)
+                revenue = share * s.spend_per_person_eur * revenue_factor(self.cfg, s, time)
                 if s.anchor is not None and provider.place not in anchor_places:
                     revenue *= 1.0 - s.anchor_share
                 provider.revenue_eur = float(revenue)
@@ -400,7 +406,10 @@ class ServiceSystem:
                         + s.cost_per_user_eur * share
                     )
                 else:
-                    provider.cost_eur = fixed_cost(s) + s.variable_cost_share * revenue
+                    provider.cost_eur = (
+                        fixed_cost(s) * fixed_cost_factor(self.cfg, s, time)
+                        + s.variable_cost_share * revenue
+                    )
                 provider.update_staff()
         for line in self.open_of(ServiceType.bus_line):
             # Riders: people (bus_rider_min_age+) without a car along the line, outside its centre.
@@ -475,96 +484,20 @@ class ServiceSystem:
             )
             if retires[provider.key] >= hazard:
                 continue
-            base = min(
-                max(s.succession_base + effects.succession_bonus, 1e-6),
-                1 - 1e-6,
+            p_success = successor_probability(
+                cfg,
+                s.succession_base + effects.succession_bonus,
+                provider.margin,
+                attractiveness,
+                age,
+                float(self.model.time),
             )
-            logit = (
-                np.log(base / (1 - base))
-                + cfg.successor_margin_effect * max(provider.margin, -1.0)
-                + cfg.successor_attractiveness_effect * attractiveness
-            )
-            p_success = 1.0 / (1.0 + np.exp(-logit))
             if succeeds[provider.key] < p_success:
                 provider.owner_age = self._owner_age(provider.kind, False, provider.key)
                 self.year_counts["successions"] += 1
                 self._event("succession", provider, "owner retired, successor found")
             elif not self._legally_kept(provider):
                 self.close(provider, "owner retired without successor")
-
-    def _entries(self, counts: np.ndarray, effects: Effects, blocked: set[ServiceType]) -> None:
-        """Entrants open where a new provider would be viable (private and corporate kinds).
-
-        For each kind (and grocery format), with probability ``entrepreneurial_climate`` x the
-        kind's ``entry_rate`` someone looks for a place this year; then the best place is the one
-        where a new provider would earn the most among those where it would earn at least
-        ``entry_margin`` (at most one per kind and year).
-        """
-        town = self.model.town
-        online = self.online_share()
-        entry_draws = self.model.streams.uniform("entry", self.model.year, np.arange(len(CHANNELS)))
-        for channel, entry_draw in zip(CHANNELS, entry_draws, strict=True):
-            kind = channel[0]
-            settings = self.settings_for(*channel)
-            if settings.operator is Operator.municipal or kind in blocked:
-                continue
-            if kind is ServiceType.post:
-                for municipality in self.municipalities:
-                    has_post = any(p.municipality == municipality.index for p in self.open_of(kind))
-                    if not has_post and municipality.residents > settings.legal_min_population:
-                        self._open(
-                            kind, int(town.centres[municipality.index]), reason="legal requirement"
-                        )
-                        self.after_changes()
-            # Whether someone tries this year is drawn first; the best place is only sought then.
-            if (
-                entry_draw
-                >= self.cfg.entrepreneurial_climate
-                * effects.climate_multiplier
-                * settings.entry_rate
-            ):
-                continue
-            users = self._users(kind, counts)  # (P, 2)
-            leak = self._leak_factor(settings)
-            # Demand now going to providers of this channel at each place; an entrant there
-            # would get an equal share of it.
-            at_place = self._demand_by_place(
-                self._revenue_weights(channel, users), self.access.channel_place[channel], leak
-            )
-            current = self.access.channel_minutes[channel]  # (2, P)
-            if channel == SHOP:  # a shop only gets top-up shopping where it beats the supermarket
-                current = np.minimum(current, self.access.channel_minutes[SUPERMARKET])
-            elif kind is ServiceType.grocery:
-                users = self._revenue_weights(channel, users)
-            present = self._count_at_places(self.open_in(channel))
-            weighted = (users * leak).T  # (2, P)
-            anchored = (
-                {p.place for p in self.open_of(settings.anchor)}
-                if settings.anchor is not None
-                else set()
-            )
-            fixed = fixed_cost(settings)
-            best: tuple[float, int] | None = None
-            for place in town.home_places:
-                switch = town.minutes[:, :, place] < current - 1e-9  # (2, P): who would come
-                captured = float(np.sum(weighted[switch])) + at_place[place] / (present[place] + 1)
-                revenue = (
-                    captured
-                    * settings.spend_per_person_eur
-                    * (1.0 - online * settings.online_exposure)
-                )
-                if settings.anchor is not None and place not in anchored:
-                    revenue *= 1.0 - settings.anchor_share
-                if revenue <= 0:
-                    continue
-                profit = revenue * (1.0 - settings.variable_cost_share) - fixed
-                if profit / revenue >= self.cfg.entry_margin and (
-                    best is None or clearly_better(profit, best[0])
-                ):
-                    best = (profit, int(place))
-            if best is not None:
-                self._open(kind, best[1], channel[1], reason="unmet demand")
-                self.after_changes()
 
     # -- access and jobs --------------------------------------------------------------------
 

@@ -128,6 +128,7 @@ def test_education_migration_grows_with_distance_to_the_university():
     far = tiny_config(years=1, seed=9, metropolis_minutes=120)
     for cfg in (near, far):
         cfg.migration.qol_gap_sensitivity = 0.0  # isolate the education rule
+        cfg.migration.education_hazard = 0.25  # large enough to be seen in one small town
     a, b = _first_year_leavers(near), _first_year_leavers(far)
     assert b["18_29"] > a["18_29"]
 
@@ -208,3 +209,51 @@ def test_returnees_come_from_the_young_who_grew_up_here(peripheral):
     closed = Config(town=peripheral, years=12, seed=3)
     closed.migration.return_hazard = 0.0
     assert run_simulation(closed).metrics["in_migrants_returnee"].sum() == 0
+
+
+def test_a_young_woman_moving_with_her_partner_is_subject_to_the_female_factor(peripheral):
+    # Couples in which the woman is 18-29 (and the man older): under the old rule the oldest
+    # adult decided, so the female factor never reached them. Same seed, factor 1 vs 2.
+    moved = {}
+    for factor in (1.0, 2.0):
+        cfg = Config(town=peripheral, seed=4)
+        cfg.migration.female_youth_factor = factor
+        model = TownModel(cfg)
+        p = model.population.people
+        rows = model.population.alive_rows
+        partner = p.partner[rows]
+        woman = rows[(partner >= 0) & p.female[rows] & (p.age[rows] >= 18) & (p.age[rows] <= 27)]
+        man = p.partner[woman]
+        older = p.age[man] > p.age[woman] + 1
+        women, men = p.pid[woman[older]], p.pid[man[older]]
+        model.step()
+        q = model.population.people
+        alive = set(q.pid[model.population.alive_rows].tolist())
+        left_women = {w for w in women.tolist() if w not in alive}
+        left_couples = {
+            (w, m)
+            for w, m in zip(women.tolist(), men.tolist(), strict=True)
+            if w not in alive and m not in alive
+        }
+        moved[factor] = (left_women, left_couples, women.size)
+    assert moved[1.0][2] >= 30  # enough such couples to see the effect
+    assert moved[1.0][0] <= moved[2.0][0]  # common random numbers: only more leave
+    assert len(moved[2.0][1]) > len(moved[1.0][1])  # they leave as couples
+
+
+def test_person_rates_apply_age_bands_and_the_female_factor_to_every_adult(peripheral):
+    model = TownModel(Config(town=peripheral, seed=3))
+    p = model.population.people
+    model.tie_counts = model.population.tie_counts()
+    rows = model.population.alive_rows
+    rows = rows[(p.age[rows] >= 18) & (p.stage[rows] != migration.LifeStage.student)]
+    gap = np.full(rows.size, model.config.migration.qol_gap_reference)
+    rate = migration.person_rates(model, rows, gap)
+    base = migration.base_rate(model, p.age[rows])
+    ratio = rate / base
+    young = (p.age[rows] >= 18) & (p.age[rows] < 30)
+    in_couple = p.partner[rows] >= 0
+    # Same multipliers for both sexes apart from the factor (1.3): compare medians.
+    women = np.median(ratio[young & in_couple & p.female[rows]])
+    men = np.median(ratio[young & in_couple & ~p.female[rows]])
+    assert women / men == pytest.approx(model.config.migration.female_youth_factor, rel=0.25)

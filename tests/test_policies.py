@@ -146,7 +146,7 @@ def test_r3_shared_services_lower_municipal_service_costs():
     def deficits(policy):
         model = _model(policy, years=1, residents=3000)
         for kind in (ServiceType.primary_school, ServiceType.kindergarten, ServiceType.pool):
-            model.services._open(kind, 0, initial=True)
+            model.services.open_provider(kind, 0, initial=True)
         model.step()
         return sum(p.cost_eur for p in model.services.providers if p.is_municipal)
 

@@ -64,9 +64,13 @@ class LifeCycle:
         factor = np.array(
             [[effects.start(k) * self._learning(m, k) for k in KINDS] for m in range(gaps.shape[0])]
         )
+        # Without a gap, some kinds are rarely or never started (a citizen shop where a grocer
+        # is near): civic.<kind>.start_without_gap.
+        without_gap = np.array([getattr(self.cfg, k.name).start_without_gap for k in KINDS])
+        gap = gaps[municipality, kind_index]
         chance = (
             self.cfg.start_rate
-            * (1.0 + self.cfg.necessity_boost * gaps[municipality, kind_index])
+            * (np.where(gap > 0, 1.0, without_gap[kind_index]) + self.cfg.necessity_boost * gap)
             * factor[municipality, kind_index]
         )
         # ... then, in order, those whose draw falls below their chance start unless their

@@ -14,7 +14,8 @@ import numpy as np
 
 from sim.agents.initiative import Phase
 from sim.civic.gaps import KIND_INDEX
-from sim.config import CivicConfig, InitiativeType
+from sim.config import CivicConfig, InitiativeType, ServiceType
+from sim.town import CAR
 
 if TYPE_CHECKING:
     from sim.model import TownModel
@@ -78,14 +79,14 @@ class Recruitment:
         ]
         if not recruiting:
             return
-        # Engaged residents per municipality (public meetings, matching).
+        # Residents who may be reached by meetings, canvassing or matching, per municipality.
         rows = pop.alive_rows
-        engaged = rows[
-            (p.engagement[rows] >= cfg.engaged_min) & (p.age[rows] >= cfg.member_min_age)
+        lowest = min([cfg.engaged_min] + [i.settings.backer_engagement_min for i in recruiting])
+        reachable = rows[(p.engagement[rows] >= lowest) & (p.age[rows] >= cfg.member_min_age)]
+        reachable_by_m = [
+            reachable[municipality_of[reachable] == m] for m in range(model.town.n_municipalities)
         ]
-        engaged_by_m = [
-            engaged[municipality_of[engaged] == m] for m in range(model.town.n_municipalities)
-        ]
+        grocery_minutes = model.access.nearest_minutes[ServiceType.grocery][CAR]
         # Ties and housemates of anyone in a recruiting group, once (the full edge list is
         # large); each initiative then looks only at this subset.
         anyone = np.zeros(n, dtype=bool)
@@ -129,20 +130,34 @@ class Recruitment:
                 chance = np.clip(rate * p.engagement[candidates] * pull, 0.0, 1.0)
                 u = model.uniform("join", candidates, KIND_INDEX[initiative.kind])
                 joined.append(candidates[u < chance])
-            # Public meetings and the local press reach the engaged at the initiative's place;
-            # a coordination office matches engaged people from the whole municipality.
-            pool = engaged_by_m[initiative.municipality]
+            # Public meetings, canvassing and the local press reach residents of the
+            # municipality near the initiative's place (civic.<kind>.outreach_minutes) who are
+            # engaged enough to back it; a cooperative shop reaches those it would serve (no
+            # grocer within gaps.coop_shop_site_minutes). A coordination office matches the
+            # engaged from the whole municipality.
+            settings = initiative.settings
+            pool = reachable_by_m[initiative.municipality]
             pool = pool[~member[pool]]
-            local = place_of[pool] == initiative.place
+            home = place_of[pool]
+            near_site = (home == initiative.place) | (
+                model.town.minutes[CAR, home, initiative.place] <= settings.outreach_minutes
+            )
+            backer = near_site & (p.engagement[pool] >= settings.backer_engagement_min)
+            if initiative.kind is InitiativeType.coop_shop:
+                backer &= grocery_minutes[home] > cfg.gaps.coop_shop_site_minutes
+            engaged = p.engagement[pool] >= cfg.engaged_min
             breadth = (
                 effects.participation_breadth
                 if initiative.kind is InitiativeType.participation
                 else 0.0
             )
-            # Outreach grows with the group (a few founders cannot run village-wide meetings).
-            reach = min(initiative.size / max(initiative.settings.critical_mass, 1), 1.0)
+            # Outreach grows with the group (a few founders cannot run village-wide meetings)
+            # until it has its core (civic.<kind>.outreach_core_share of the critical mass).
+            core = max(settings.outreach_core_share * settings.critical_mass, 1.0)
+            reach = min(initiative.size / core, 1.0)
             broadcast = (
                 cfg.broadcast_rate
+                * settings.outreach_factor
                 * reach
                 * (1.0 + cfg.necessity_boost * initiative.necessity)
                 * (cfg.join_rate_launched if initiative.phase.running else 1.0)
@@ -151,7 +166,7 @@ class Recruitment:
                 cfg.matching_rate if effects.coordination_office else 0.0
             ) + breadth * cfg.broadcast_rate
             chance = np.clip(
-                (np.where(local, broadcast, 0.0) + matching)
+                (np.where(backer, broadcast, 0.0) + np.where(engaged, matching, 0.0))
                 * p.engagement[pool]
                 * (cfg.support_recruitment if initiative.supported else 1.0),
                 0.0,

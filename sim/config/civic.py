@@ -8,122 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config.civic_gaps import GapsConfig
-from sim.config.param import ASSUMPTION, Sourced, param, sourced
+from sim.config.civic_types import INITIATIVE_SOURCES, InitiativeTypeConfig
+from sim.config.param import ASSUMPTION, param
 from sim.config.vocabulary import ConfigError
 
-
-@dataclass
-class InitiativeTypeConfig:
-    """What one kind of initiative needs and does (sources per kind in INITIATIVE_SOURCES)."""
-
-    critical_mass: int = param(
-        20,
-        min=1,
-        max=1000,
-        role="uncertainty",
-        source=ASSUMPTION,
-        unit="members",
-        doc="members needed within the window to launch",
-    )
-    window_years: int = param(
-        2,
-        min=1,
-        max=20,
-        role="uncertainty",
-        source=ASSUMPTION,
-        unit="years",
-        doc="time to reach critical mass",
-    )
-    volunteer_hours: float = param(
-        500.0,
-        min=0,
-        max=100000,
-        role="uncertainty",
-        source=ASSUMPTION,
-        unit="h/yr",
-        doc="hours its members must give once launched",
-    )
-    start_capital_eur: float = param(
-        0.0,
-        min=0,
-        max=10000000,
-        role="uncertainty",
-        source=ASSUMPTION,
-        unit="EUR",
-        doc="to be raised from members' shares before launch",
-    )
-    member_share_eur: float = param(
-        700.0,
-        min=0,
-        max=100000,
-        unit="EUR",
-        role="data",
-        source="Dorfladen: 70,000 EUR from at least 100 members (shared data README)",
-        doc="capital a member brings",
-    )
-    idea_weight: float = param(
-        1.0,
-        min=0,
-        max=100,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="relative frequency of this idea among change agents",
-    )
-    civic_weight: float = param(
-        0.3,
-        min=0,
-        max=10,
-        unit="",
-        role="uncertainty",
-        source=ASSUMPTION,
-        doc="contribution to civic life while launched",
-    )
+__all__ = ["INITIATIVE_SOURCES", "CivicConfig", "InitiativeTypeConfig"]
 
 
 def _ini(**kwargs: Any) -> Any:
     return field(default_factory=lambda: InitiativeTypeConfig(**kwargs))
-
-
-INITIATIVE_SOURCES: dict[str, dict[str, Sourced]] = {
-    "coop_shop": {
-        "critical_mass": sourced(
-            "Dorfladen-Netzwerk: at least 100 member-shareholders (shared data README)", role="data"
-        ),
-        "start_capital_eur": sourced(
-            "about 70,000 EUR start capital (shared data README)", role="data"
-        ),
-        "window_years": sourced("start-up takes 6–18 months (shared data README)", role="data"),
-    },
-    "citizen_bus": {
-        "critical_mass": sourced(
-            "Pro Bürgerbus NRW 2019: an average association has 64 members, 27 of them drivers (shared data README); the drivers are the critical mass",
-            role="data",
-        ),
-        "volunteer_hours": sourced(
-            "Pro Bürgerbus NRW 2019: 2,311 driver-hours a year (shared data README)", role="data"
-        ),
-    },
-    "pool_coop": {
-        "critical_mass": sourced(
-            "assumption (Nörten-Hardenberg: a cooperative offered the municipality to run the pool, seed-notes §2.2)",
-            role="uncertainty",
-        )
-    },
-    "energy_coop": {
-        "member_share_eur": sourced(
-            "assumption (members of energy cooperatives invest more than a shop share)",
-            role="uncertainty",
-        )
-    },
-    "senior_cohousing": {
-        "member_share_eur": sourced(
-            "assumption (members finance their own flats; this is their share of the common costs)",
-            role="uncertainty",
-        )
-    },
-}
-"""Where each kind's non-default values come from (used by the ODD parameter table)."""
 
 
 @dataclass
@@ -138,9 +31,18 @@ class CivicConfig:
         member_share_eur=700.0,
         idea_weight=1.0,
         civic_weight=0.3,
+        start_without_gap=0.0,
+        outreach_factor=14.0,
+        outreach_minutes=10.0,
+        outreach_core_share=0.1,
+        backer_engagement_min=0.2,
     )
     citizen_bus: InitiativeTypeConfig = _ini(
-        critical_mass=27, window_years=2, volunteer_hours=2311.0, idea_weight=1.0, civic_weight=0.3
+        critical_mass=27,
+        window_years=2,
+        volunteer_hours=2311.0,
+        idea_weight=1.0,
+        civic_weight=0.3,
     )
     pool_coop: InitiativeTypeConfig = _ini(
         critical_mass=120,
@@ -150,6 +52,11 @@ class CivicConfig:
         member_share_eur=300.0,
         idea_weight=0.5,
         civic_weight=0.3,
+        start_without_gap=0.0,
+        outreach_factor=1.0,
+        outreach_minutes=30.0,
+        outreach_core_share=0.1,
+        backer_engagement_min=0.4,
     )
     community_house: InitiativeTypeConfig = _ini(
         critical_mass=25, window_years=3, volunteer_hours=800.0, idea_weight=1.5, civic_weight=1.0

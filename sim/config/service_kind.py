@@ -84,6 +84,31 @@ class ServiceTypeConfig:
         source=ASSUMPTION,
         doc="share of spending that online trade can take (times services.online_share)",
     )
+    digital_exposure: float = param(
+        0.0,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="share of the business that digital channels can replace (times services.branch_digital_share)",
+    )
+    chain_format: bool = param(
+        False,
+        unit="",
+        role="structural",
+        source=ASSUMPTION,
+        doc="a chain format: its minimum catchment (fixed cost) grows by services.chain_catchment_growth a year",
+    )
+    chain_exposure: float = param(
+        0.0,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="share of an independent's business that chain formats take at services.independent_margin_squeeze a year",
+    )
     leakage_max: float = param(
         0.0,
         min=0,

@@ -8,142 +8,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sim.config.param import ASSUMPTION, Sourced, param, sourced
+from sim.config.param import ASSUMPTION, param
 from sim.config.service_kind import ServiceTypeConfig, svc
+from sim.config.service_sources import SERVICE_SOURCES
 from sim.config.vocabulary import ConfigError, Operator, ServiceType
 
-SERVICE_SOURCES: dict[str, dict[str, Sourced]] = {
-    "grocery": {
-        "spend_per_person_eur": sourced(
-            "assumption (order of food-retail spending per head in Germany)", role="uncertainty"
-        ),
-        "variable_cost_share": sourced(
-            "assumption (gross margin about a quarter)", role="uncertainty"
-        ),
-        "break_even_population": sourced(
-            "BVL; Handelsverband Bayern: a supermarket needs at least about 5,000 people in its catchment (shared data README)",
-            role="data",
-        ),
-        "online_exposure": sourced(
-            "assumption; online food retail is still minor outside cities (seed-notes Q65)",
-            role="uncertainty",
-        ),
-        "leakage_max": sourced(
-            "assumption (shopping in the regional centre, seed-notes §2.6)", role="uncertainty"
-        ),
-    },
-    "grocery_coop": {
-        "break_even_population": sourced(
-            "Dorfladen rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020); volunteers and members' loyalty halve the shop's threshold (assumption)",
-            role="uncertainty",
-        ),
-        "entry_rate": sourced("opened only by a cooperative-shop initiative", role="structural"),
-    },
-    "grocery_shop": {
-        "spend_per_person_eur": sourced(
-            "assumption (top-up shopping near home)", role="uncertainty"
-        ),
-        "break_even_population": sourced(
-            "assumption from the village-shop rule of thumb: 100–150 customers and 1,000 EUR a day (Imakomm 2020, shared data README)",
-            role="uncertainty",
-        ),
-        "succession_base": sourced(
-            "assumption (owners of small shops rarely find successors)", role="uncertainty"
-        ),
-    },
-    "gp": {
-        "spend_per_person_eur": sourced(
-            "assumption (statutory GP fees per patient and year)", role="uncertainty"
-        ),
-        "break_even_population": sourced(
-            "KBV planning ratio: about one GP per 1,600 inhabitants (shared data README)",
-            role="data",
-        ),
-        "succession_base": sourced(
-            "assumption (rural GP succession is hard; 40.8 % of GPs are 60 or older, KBV 2024)",
-            role="uncertainty",
-        ),
-        "entry_rate": sourced(
-            "assumption (few young GPs settle in rural areas; admission follows KBV planning)",
-            role="uncertainty",
-        ),
-        "need_by_age": sourced("assumption (GP contacts rise with age)", role="uncertainty"),
-    },
-    "pharmacy": {
-        "break_even_population": sourced(
-            "Thünen-Institut 2013 / DAZ 2023: about 3,800 potential customers per pharmacy",
-            role="data",
-        ),
-        "anchor_share": sourced(
-            "assumption (prescriptions from GPs at the same place)", role="uncertainty"
-        ),
-        "online_exposure": sourced("assumption (mail-order pharmacies)", role="uncertainty"),
-        "need_by_age": sourced("assumption (medication use rises with age)", role="uncertainty"),
-    },
-    "bank": {
-        "online_exposure": sourced(
-            "assumption (online banking replaces branch visits, seed-notes §2.6)",
-            role="uncertainty",
-        )
-    },
-    "post": {
-        "legal_min_population": sourced(
-            "Post-Universaldienstleistungsverordnung: a post outlet in every municipality over 2,000 inhabitants (shared data README)",
-            role="data",
-        ),
-        "entry_rate": sourced(
-            "outlets exist by the legal requirement, not by market entry", role="structural"
-        ),
-    },
-    "primary_school": {
-        "min_users": sourced(
-            "Kultusministerien: minimum class sizes 13–20 by Land; 4 grades x 13 (shared data README)",
-            role="data",
-        ),
-        "need_by_age": sourced("issue #3: school for 6–10-year-olds", role="structural"),
-    },
-    "kindergarten": {
-        "need_by_age": sourced(
-            "assumption (about a third of 1–2-year-olds and nine in ten 3–5-year-olds in day care, Destatis; ext)",
-            role="uncertainty",
-        ),
-        "legal_min_population": sourced(
-            "assumption (legal entitlement to a day-care place from age 1: kept while the town has residents)",
-            role="structural",
-        ),
-    },
-    "pool": {
-        "spend_per_person_eur": sourced(
-            "sector reports: ticket revenue covers under a third of a pool's running costs (shared data README); calibrated to about 30 %",
-            role="data",
-        ),
-        "voluntary": sourced(
-            "a voluntary municipal task, cut first under budget pressure (seed-notes §2.2, Nörten-Hardenberg)",
-            role="structural",
-        ),
-    },
-    "bus_line": {
-        "min_users": sourced(
-            "assumption; seed-notes M-V1: below a demand threshold line-based buses are no longer financed",
-            role="uncertainty",
-        ),
-        "voluntary": sourced(
-            "seed-notes V-C2: lines are cut when they cannot be financed", role="structural"
-        ),
-    },
-    "crafts": {
-        "succession_base": sourced(
-            "assumption (succession is a known problem of craft firms)", role="uncertainty"
-        )
-    },
-    "manufacturer": {
-        "staff_fixed": sourced(
-            "assumption (a 'hidden champion' with a few hundred jobs, seed-notes Q11)",
-            role="uncertainty",
-        )
-    },
-}
-"""Where each kind's non-default values come from (used by the ODD parameter table)."""
+__all__ = ["SERVICE_SOURCES", "ServicesConfig"]
+
 
 _AGE_RETAIL = {"0-17": 0.6, "18+": 1.0}
 
@@ -161,6 +32,7 @@ class ServicesConfig:
         staff_fixed=8.0,
         staff_per_1000_users=2.0,
         online_exposure=0.3,
+        chain_format=True,
         leakage_max=0.35,
         loss_years=2,
         hinterland_share=0.5,
@@ -173,8 +45,10 @@ class ServicesConfig:
         need_by_age=_AGE_RETAIL,
         staff_fixed=3.0,
         online_exposure=0.3,
+        chain_exposure=1.0,
         leakage_max=0.35,
-        succession_base=0.3,
+        succession_base=0.2,
+        entry_rate=0.5,
     )
     grocery_coop: ServiceTypeConfig = svc(
         operator=Operator.corporate,
@@ -195,6 +69,8 @@ class ServicesConfig:
         break_even_population=1500.0,
         need_by_age=_AGE_RETAIL,
         staff_fixed=4.0,
+        online_exposure=0.1,
+        chain_exposure=0.8,
         leakage_max=0.15,
         succession_base=0.4,
         hinterland_share=0.2,
@@ -208,7 +84,7 @@ class ServicesConfig:
         staff_fixed=2.0,
         staff_per_1000_users=1.5,
         leakage_max=0.1,
-        succession_base=0.35,
+        succession_base=0.5,
         hinterland_share=0.5,
         entry_rate=0.2,
     )
@@ -224,7 +100,7 @@ class ServicesConfig:
         leakage_max=0.2,
         anchor=ServiceType.gp,
         anchor_share=0.5,
-        succession_base=0.45,
+        succession_base=0.75,
         hinterland_share=0.5,
         entry_rate=0.5,
     )
@@ -235,6 +111,7 @@ class ServicesConfig:
         break_even_population=1200.0,
         need_by_age={"0-17": 0.0, "18-29": 1.6, "30-64": 1.1, "65+": 0.7},
         staff_fixed=3.0,
+        chain_exposure=0.5,
         leakage_max=0.15,
         succession_base=0.3,
     )
@@ -245,7 +122,7 @@ class ServicesConfig:
         break_even_population=4000.0,
         need_by_age={"0-17": 0.0, "18-64": 1.0, "65+": 1.3},
         staff_fixed=4.0,
-        online_exposure=1.0,
+        digital_exposure=1.0,
         leakage_max=0.2,
         hinterland_share=0.3,
     )
@@ -321,6 +198,77 @@ class ServicesConfig:
         source="assumption; seed-notes Q59–Q61 (online trade grew 40-fold 1999–2016, 25 % plausible for 2020)",
         doc="exogenous online share: [simulated year, share] pairs, linear in between; replace "
         "the whole schedule with services.online_share='[[0,0.13],[10,0.2],[30,0.35]]'",
+    )
+    branch_digital_share: list[Any] = param(  # [[year, share], ...]; checked like online_share
+        default_factory=lambda: [[0, 0.5], [30, 0.9]],
+        unit="",
+        role="uncertainty",
+        source="assumption: about half of Germans banked online around 2020 (Eurostat ICT survey); branches fell by 4.6-10 % a year 2021-2023 (Bundesbank Bankstellenbericht 2023)",
+        doc="share of bank customers' business done digitally: [simulated year, share] pairs, "
+        "linear in between; a branch keeps (1 - d x share(t)) / (1 - d x share(0)) of its revenue",
+    )
+    chain_catchment_growth: float = param(
+        0.01,
+        min=0,
+        max=0.2,
+        unit="1/yr",
+        role="uncertainty",
+        source="assumption, fitted (experiments/calibrate.py): stores of chain formats grow, so the catchment they need grows (seed-notes R-C3, SF21)",
+        doc="yearly growth of a chain format's minimum catchment (its fixed cost)",
+    )
+    independent_margin_squeeze: float = param(
+        0.055,
+        min=0,
+        max=0.5,
+        unit="1/yr",
+        role="uncertainty",
+        source="assumption, fitted (experiments/calibrate.py): chains' scale economies take the independents' trade (seed-notes R-C3)",
+        doc="yearly share of the chain-exposed business (chain_exposure) an independent loses",
+    )
+    successor_trend: float = param(
+        -0.02,
+        min=-1,
+        max=1,
+        unit="1/yr",
+        role="uncertainty",
+        source="assumption, fitted (experiments/calibrate.py): ever more owners retire while few want to take a business over (KfW Nachfolge-Monitoring 2025: a record 231,000 firms consider closing for want of a successor)",
+        doc="change of logit(successor) per simulated year",
+    )
+    successor_age_effect: float = param(
+        -0.15,
+        min=-2,
+        max=0,
+        unit="1/yr",
+        role="uncertainty",
+        source="assumption (owners who keep going past the pension age have often found no successor and invested less; KfW 2025: owners planning a hand-over are 65.4 on average)",
+        doc="change of logit(successor) per year the owner is past retirement_hazard_65_69_from_age",
+    )
+    founder_decline: float = param(
+        0.03,
+        min=0,
+        max=0.5,
+        unit="1/yr",
+        role="uncertainty",
+        source="assumption from KfW-Gruendungsmonitor 2023: 550,000 founders in 2022, 108 per 10,000 people aged 18-64, near the historic low; founding has about halved since the early 2000s",
+        doc="owner-run kinds: the yearly chance that someone tries to open shrinks by this share a year",
+    )
+    entry_growth_years: int = param(
+        5,
+        min=1,
+        max=30,
+        unit="years",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="an entrant joins providers at a place only if their demand grew over this many years",
+    )
+    entry_growth_min: float = param(
+        0.1,
+        min=0,
+        max=10,
+        unit="",
+        role="uncertainty",
+        source=ASSUMPTION,
+        doc="relative growth of the demand at a served place that makes room for one more provider",
     )
     leakage_scale_minutes: float = param(
         20.0,
@@ -488,12 +436,12 @@ class ServicesConfig:
         doc="oldest initial GP owner (uniform from gp_owner_age_old)",
     )
     owner_age_mean: float = param(
-        50.0,
+        54.0,
         min=0,
         max=110,
         unit="years",
-        role="uncertainty",
-        source="assumption (owners of small businesses are mostly middle-aged)",
+        role="data",
+        source="KfW-Mittelstandspanel (KfW Research, January 2025): owners of small and medium firms are 54 on average, 39 % are 60 or older",
         doc="initial owners of other private providers: age normal(mean, sd), rounded, clipped to owner_age_min..owner_age_max",
     )
     owner_age_sd: float = param(
@@ -538,6 +486,7 @@ class ServicesConfig:
                     "a number of users, or fixed_cost_eur",
                 )
         self._check_online_share(f"{path}.online_share")
+        self._check_online_share(f"{path}.branch_digital_share", "branch_digital_share")
         ordered = (
             ("labour_age_min", "labour_age_max", False),
             ("retirement_hazard_60_64_from_age", "retirement_hazard_65_69_from_age", False),
@@ -554,9 +503,9 @@ class ServicesConfig:
                     f"{path}.{high}", hi, f"an age {'>' if strict else '>='} {low} ({lo})"
                 )
 
-    def _check_online_share(self, path: str) -> None:
+    def _check_online_share(self, path: str, name: str = "online_share") -> None:
         """[year, share] pairs: whole years 0..500 in increasing order, shares in [0, 1]."""
-        schedule = self.online_share
+        schedule = getattr(self, name)
         if not isinstance(schedule, list) or not schedule:
             raise ConfigError(
                 path, schedule, "a list of [year, share] pairs, e.g. [[0, 0.13], [30, 0.25]]"

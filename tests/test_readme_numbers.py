@@ -1,0 +1,41 @@
+"""The README's numbers are current: they come from experiments/readme_numbers.py, which a
+behaviour change makes stale (re-run it: ``python experiments/readme_numbers.py``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.report.command import compose
+from sim.run import run_simulation, summary_table
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "experiments"))
+
+import readme_numbers  # noqa: E402
+
+STALE = "stale: re-run `python experiments/readme_numbers.py` and commit README.md"
+
+
+def test_the_quickstart_sample_is_the_default_run():
+    readme = readme_numbers.README.read_text(encoding="utf-8")
+    sample = readme_numbers.block(readme, "quickstart")
+    result = run_simulation(compose([]), progress=False)
+    s = result.summary
+    assert f"kleinstadt: {s['town']}, policy baseline, no shock, seed 0, 30 years" in sample, STALE
+    line = (
+        f"Population {s['population_start']} -> {s['population_end']} "
+        f"({s['population_change_pct']:+.1f} %), median age {s['median_age_start']:.0f} -> "
+        f"{s['median_age_end']:.0f}"
+    )
+    assert line in sample, STALE
+    for row in summary_table(result.metrics).to_string().splitlines()[2:]:
+        assert row.rstrip() in sample, f"{row!r}: {STALE}"
+
+
+@pytest.mark.slow
+def test_the_gp_shock_example_is_current():
+    readme = readme_numbers.README.read_text(encoding="utf-8")
+    assert readme_numbers.block(readme, "gp-shock") == readme_numbers.gp_example(), STALE
