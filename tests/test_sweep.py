@@ -246,7 +246,6 @@ def test_a_sweep_records_a_failure_goes_on_collects_and_resumes(
     assert names == [f"{i}_output.plots=False,seed={i},years=1" for i in range(4)]
 
 
-@pytest.mark.slow
 def test_a_resumed_job_of_another_configuration_is_not_overwritten(
     tmp_path, monkeypatch, in_process_cli, capsys
 ):
