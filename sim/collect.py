@@ -117,8 +117,8 @@ def collect(sweep_dir: str | Path, progress: bool = True) -> tuple[pd.DataFrame,
     if not state.runs and not state.jobs:
         if (folder / "summary.json").is_file() or (folder / ".hydra").is_dir():
             hint = (
-                "it is a single run's folder, not a sweep's; give the folder that holds the "
-                "run folders (hydra.sweep.dir, e.g. multirun/<date>/<time>)."
+                "it is a single run's folder. Give the folder that holds the run folders "
+                "(hydra.sweep.dir, e.g. multirun/<date>/<time>)."
             )
         else:
             hint = (
