@@ -8,7 +8,10 @@ created, and exits with status 2. A run folder that holds another run's outputs,
 cannot be written is refused (status 2) by :class:`RunFolderGuard`, a Hydra callback that runs
 before Hydra writes anything. Any other error is a failed run: the traceback goes to
 kleinstadt.log, ``summary.json`` says ``"status": "failed"`` (with the year reached and the
-error), and the exit status is 1.
+error), and the exit status is 1. In a sweep (``-m``) a failed or invalid job raises
+:class:`JobFailed` instead of exiting, so the other jobs go on (hydra_plugins/kleinstadt), and
+the job's summary table goes to its log only. ``kleinstadt collect SWEEP_DIR`` is
+:mod:`sim.collect`.
 """
 
 from __future__ import annotations
@@ -21,25 +24,21 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import Config, ConfigError
-from sim.run import (
-    RunFailed,
-    RunResult,
-    failed_summary,
-    run_simulation,
-    summary_table,
-    write_outputs,
-    write_summary,
-)
+from sim.sweep import config_hash, is_sweep
 from sim.town import config_dir
+
+if TYPE_CHECKING:  # sim.run (the model, Mesa, SciPy) is imported when a run starts: a bad
+    from sim.run import RunResult  # command line or `kleinstadt collect` does not wait for it
 
 EXIT_FAILED = 1
 EXIT_INVALID_CONFIG = 2  # also: a run folder that is another run's or cannot be written
@@ -50,14 +49,67 @@ log = logging.getLogger(__name__)
 ConfigStore.instance().store(name="config_schema", node=Config)
 
 
+class JobFailed(Exception):
+    """A job of a sweep failed (exit_code 1) or had invalid input (2); recorded, not fatal."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def __reduce__(self) -> tuple[Any, ...]:  # survives the trip back from a worker process
+        return (JobFailed, (str(self), self.exit_code))
+
+
+def _in_sweep() -> bool:
+    return HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN
+
+
+def _exit(code: int, message: str) -> None:
+    """End a run with ``code``; in a sweep, end only this job (the others go on)."""
+    if _in_sweep():
+        raise JobFailed(message, code)
+    sys.exit(code)
+
+
+def resolved_container(cfg: DictConfig) -> dict[str, Any]:
+    """The configuration as plain data with interpolations resolved (the ``hydra`` node, whose
+    interpolations need a running job, is left out)."""
+    out: dict[str, Any] = {}
+    for key in cfg:
+        if key == "hydra":
+            continue
+        node = cfg._get_node(key)
+        out[str(key)] = (
+            OmegaConf.to_container(node, resolve=True)
+            if OmegaConf.is_config(node) and not OmegaConf.is_missing(cfg, key)
+            else cfg[key]
+        )
+    return out
+
+
+def _identify(summary: dict[str, Any], cfg: DictConfig) -> dict[str, Any]:
+    """Add the run's overrides and the fingerprint of its configuration to its summary (a
+    resumed sweep skips a job whose folder holds a complete run with the same fingerprint)."""
+    summary["overrides"] = list(HydraConfig.get().overrides.task)
+    summary["config_hash"] = config_hash(resolved_container(cfg))
+    return summary
+
+
 def to_config(cfg: DictConfig) -> Config:
     """The typed, validated Config of a composed Hydra config (raises ConfigError).
 
     Keys the schema does not know (e.g. a misspelling added with ``+``) are an error, not
     silently ignored.
     """
-    _reject_unknown_keys(cfg, OmegaConf.structured(Config), "")
+    _reject_unknown_keys(cfg, _schema(), "")
     return OmegaConf.to_object(cfg)  # type: ignore[return-value]
+
+
+@functools.cache
+def _schema() -> DictConfig:
+    """The Config schema as an OmegaConf node, built once (0.15 s: most of a sweep job's
+    overhead when built per job); only read."""
+    return OmegaConf.structured(Config)
 
 
 def _reject_unknown_keys(node: DictConfig, schema: DictConfig, path: str) -> None:
@@ -205,7 +257,10 @@ class RunFolderGuard(Callback):
         _refuse(lock_run_folder(folder))
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        _refuse(check_run_folder(Path(config.hydra.sweep.dir), "hydra.sweep.dir", True))
+        folder = Path(config.hydra.sweep.dir)
+        if is_sweep(folder):  # a kleinstadt sweep's folder: resumed, each job checks its folder
+            return
+        _refuse(check_run_folder(folder, "hydra.sweep.dir", True))
 
 
 def _refuse(problem: str | None) -> None:
@@ -219,9 +274,12 @@ def _refuse(problem: str | None) -> None:
 
 def _log_traceback(err: BaseException, message: str) -> list[str]:
     """The traceback into kleinstadt.log only (the console gets one line); the files written."""
-    record = log.makeRecord(
-        log.name, logging.ERROR, __file__, 0, "%s", (message,), (type(err), err, err.__traceback__)
-    )
+    return _log_to_files(message, logging.ERROR, (type(err), err, err.__traceback__))
+
+
+def _log_to_files(message: str, level: int = logging.INFO, exc_info: Any = None) -> list[str]:
+    """A message into the log files only (not the console); the files written."""
+    record = log.makeRecord(log.name, level, __file__, 0, "%s", (message,), exc_info)
     files = []
     for handler in logging.getLogger().handlers:
         if isinstance(handler, logging.FileHandler):
@@ -256,8 +314,15 @@ def _fail(
     summary: dict[str, Any],
     partial: RunResult | None = None,
     exit_code: int = EXIT_FAILED,
+    cfg: DictConfig | None = None,
 ) -> None:
     """Record a failed run (traceback in the log, summary.json failed) and exit."""
+    from sim.run import write_outputs, write_summary
+
+    if cfg is not None:
+        _identify(summary, cfg)
+        if partial is not None:
+            partial.summary = summary
     logs = _log_traceback(err, message)
     notes = [f"traceback in {', '.join(logs)}"] if logs else []
     done = False
@@ -275,15 +340,30 @@ def _fail(
         notes.append(f"no failed summary written: {write_err.strerror or write_err}")
     note = ", ".join(notes)
     print(f"kleinstadt: {message} ({note})", file=sys.stderr)
-    sys.exit(exit_code)
+    _exit(exit_code, message)
 
 
 def _write_run(config: Config, result: RunResult, out_dir: Path) -> None:
     """The run's outputs; summary.json last."""
+    from sim.run import write_outputs
+
     if config.town.file:
         shutil.copyfile(config.town.file, out_dir / "town_file.yaml")
-    OmegaConf.save(OmegaConf.structured(result.model.town.config), out_dir / "town.yaml")
+    (out_dir / "town.yaml").write_text(_town_yaml(result.model.town.config), encoding="utf-8")
     write_outputs(result, out_dir)
+
+
+_TOWN_YAML: dict[str, str] = {}
+
+
+def _town_yaml(town: Any) -> str:
+    """town.yaml's text; the runs of a sweep mostly run the same town, so it is built once per
+    distinct town (a tenth of a second each) and remembered by the town's repr."""
+    key = repr(town)
+    if key not in _TOWN_YAML:
+        _TOWN_YAML.clear()  # one town at a time is enough
+        _TOWN_YAML[key] = OmegaConf.to_yaml(OmegaConf.structured(town))
+    return _TOWN_YAML[key]
 
 
 @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
@@ -300,6 +380,8 @@ def _task(cfg: DictConfig, out_dir: Path) -> None:
     # Hydra sets the root logger to INFO; Mesa logs every step and matplotlib its font cache.
     for noisy in ("MESA", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from sim.run import RunFailed, failed_summary, run_simulation, summary_table
+
     config = None
     try:
         config = to_config(cfg)
@@ -307,16 +389,17 @@ def _task(cfg: DictConfig, out_dir: Path) -> None:
     except ConfigError as err:
         _remove_run_dir(out_dir)
         print(f"kleinstadt: invalid configuration: {err}", file=sys.stderr)
-        sys.exit(EXIT_INVALID_CONFIG)
+        _exit(EXIT_INVALID_CONFIG, f"invalid configuration: {err}")
     except RunFailed as failed:
-        _fail(out_dir, failed.error, str(failed), failed.summary, failed.partial_result())
+        _fail(out_dir, failed.error, str(failed), failed.summary, failed.partial_result(), cfg=cfg)
     except Exception as err:  # before year 1, not an invalid configuration
         summary = (
             failed_summary(config, err, "setup", None)
             if config is not None
             else _unparsed_summary(cfg, err)
         )
-        _fail(out_dir, err, f"run failed before year 1: {type(err).__name__}: {err}", summary)
+        message = f"run failed before year 1: {type(err).__name__}: {err}"
+        _fail(out_dir, err, message, summary, cfg=cfg)
     if config.town.file:
         ignored = _ignored_town_overrides(HydraConfig.get().overrides.task)
         if ignored:
@@ -324,7 +407,7 @@ def _task(cfg: DictConfig, out_dir: Path) -> None:
                 f"kleinstadt: note: town.file supplies the whole town; ignored: {', '.join(ignored)}",
                 file=sys.stderr,
             )
-    summary = result.summary
+    summary = _identify(result.summary, cfg)
     try:
         _write_run(config, result, out_dir)
     except Exception as err:  # a full disk, a folder gone read-only, a figure
@@ -333,17 +416,21 @@ def _task(cfg: DictConfig, out_dir: Path) -> None:
         )
         if isinstance(err, OSError):
             message = f"cannot write outputs to {out_dir}: {err.strerror or err}"
-            _fail(out_dir, err, message, failed, exit_code=EXIT_INVALID_CONFIG)
-        _fail(out_dir, err, f"writing the outputs failed: {type(err).__name__}: {err}", failed)
-    table = summary_table(result.metrics)
-    print(
-        f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, {_shock_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)"
+            _fail(out_dir, err, message, failed, exit_code=EXIT_INVALID_CONFIG, cfg=cfg)
+        message = f"writing the outputs failed: {type(err).__name__}: {err}"
+        _fail(out_dir, err, message, failed, cfg=cfg)
+    report = "\n".join(
+        [
+            f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, {_shock_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)",
+            summary_table(result.metrics).to_string(),
+            f"Population {summary['population_start']} -> {summary['population_end']} ({summary['population_change_pct']:+.1f} %), median age {summary['median_age_start']:.0f} -> {summary['median_age_end']:.0f}",
+            f"Outputs: {out_dir}",
+        ]
     )
-    print(table.to_string())
-    print(
-        f"Population {summary['population_start']} -> {summary['population_end']} ({summary['population_change_pct']:+.1f} %), median age {summary['median_age_start']:.0f} -> {summary['median_age_end']:.0f}"
-    )
-    print(f"Outputs: {out_dir}")
+    if _in_sweep():  # one progress line per job on the console; the table in the job's log
+        _log_to_files(report)
+    else:
+        print(report)
 
 
 class _Task:
@@ -374,6 +461,10 @@ def main() -> None:
     value of the wrong type) and exits with 1 before the task starts; that is invalid input
     like any other, so the exit status becomes 2 (a run that fails exits with 1).
     """
+    if sys.argv[1:2] == ["collect"]:  # kleinstadt collect SWEEP_DIR: one table per sweep
+        from sim.collect import main as collect
+
+        sys.exit(collect(sys.argv[2:]))
     if len(sys.argv) > 1 and sys.argv[1] in PLANNER_COMMANDS:  # report, new-town, check-town
         sys.exit(_planner_command(sys.argv[1], sys.argv[2:]))
     from sim.owntown import town_file_sweeps_one_town

@@ -184,7 +184,7 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
     validate(config)  # again: a Config may have been changed since it was built
     if not config.town.is_resolved:  # a town file or a built-in town: check it with the rest
         config.check_town(resolve_town(config.town))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         model = TownModel(config)
     except ConfigError:
@@ -214,6 +214,7 @@ def run_simulation(config: Config, progress: bool | None = None) -> RunResult:
         raise RunFailed(config, err, "results", config.years, model, wall) from err
     wall = time.perf_counter() - started
     result.summary = summarise(config, model, result.metrics, wall)
+    result.summary["cpu_seconds"] = round(time.process_time() - cpu_started, 3)
     summary = result.summary
     log.info(
         "%s seed %d: %d -> %d residents in %d year(s) (%.1f s)",

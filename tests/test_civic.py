@@ -258,7 +258,9 @@ def _village_shop(backer_engagement_min: float, seed: int) -> tuple:
     cfg = tiny_config(years=3, seed=seed, residents=6000)  # Dorf: 1,500 residents
     cfg.civic.change_agent_share = 0.0
     cfg.civic.coop_shop.backer_engagement_min = backer_engagement_min
-    cfg.town.providers = [ProviderConfig(type=ServiceType.grocery, place="Mitte", format="shop")]
+    # Mitte keeps its grocer (a supermarket: a village shop there might close, and then its
+    # customers would be unserved too and rightly join)
+    cfg.town.providers = [ProviderConfig(type=ServiceType.grocery, place="Mitte")]
     model = TownModel(cfg)
     dorf = int(model.town.index["Dorf"])
     pop = model.population

@@ -22,8 +22,10 @@ def _config(
     *providers: ProviderConfig, years: int = 8, seed: int = 0, residents: int = 1500
 ) -> Config:
     """A tiny town (Mitte and a village, Dorf, of a quarter its size) with only the drivers
-    under test: no entry, no retirement, no other driver."""
+    under test: no entry, no retirement, no other driver, and no citizens' initiatives (a
+    cooperative shop would answer a closure; tests/test_civic.py tests that)."""
     cfg = tiny_config(years=years, seed=seed, residents=residents)
+    cfg.civic.change_agent_share = 0.0
     cfg.town.providers = list(providers)
     s = cfg.services
     s.entrepreneurial_climate = 0.0

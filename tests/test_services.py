@@ -236,9 +236,11 @@ def _qol_drop(n_gps: int, seeds=range(3)) -> float:
 
 
 def test_the_same_shock_with_two_gp_practices_loses_less_quality_of_life():
+    """Redundancy buffers a shock (SF16), but not to nothing: the remaining practice is crowded
+    (access counts supply and demand, ODD §7.4), so the loss is smaller, not zero."""
     one, two = _qol_drop(1), _qol_drop(2)
     assert one > 0.005
-    assert two < one / 3
+    assert 0 < two < one / 2
 
 
 @pytest.mark.parametrize(
