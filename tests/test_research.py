@@ -54,7 +54,9 @@ def test_uncertainties_are_the_uncertainty_parameters_around_their_defaults():
         assert row["role"] == "uncertainty"
         assert row["min"] <= u.low < u.high <= row["max"]
         assert u.low <= u.default <= u.high
-        assert u.high <= u.default * 1.25 + 1e-9
+        # at most 25 % either side of the default, negative defaults too (services.successor_trend)
+        assert u.high - u.default <= 0.25 * abs(u.default) + 1e-9
+        assert u.default - u.low <= 0.25 * abs(u.default) + 1e-9
         assert u.name.isidentifier()
     assert not any(u.path.endswith(("age_min", "age_max")) for u in found)
 
