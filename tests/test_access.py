@@ -272,6 +272,8 @@ def test_a_closure_still_lowers_qol_years_later_with_prices_and_civic_life_at_wo
                 ProviderConfig(type=ServiceType.grocery, place="Mitte"),
             ]
             cfg.shock.kind, cfg.shock.year, cfg.shock.blocked_years = kind, 2, 10
+            s = cfg.services  # without the shock the practice stays: no retirement on its own
+            s.retirement_hazard_60_64 = s.retirement_hazard_65_69 = s.retirement_hazard_70_plus = 0
             model = TownModel(cfg)
             for _ in range(8):
                 model.step()
