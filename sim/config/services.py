@@ -200,10 +200,10 @@ class ServicesConfig:
         "the whole schedule with services.online_share='[[0,0.13],[10,0.2],[30,0.35]]'",
     )
     branch_digital_share: list[Any] = param(  # [[year, share], ...]; checked like online_share
-        default_factory=lambda: [[0, 0.5], [30, 0.9]],
+        default_factory=lambda: [[0, 0.5], [30, 0.85]],
         unit="",
         role="uncertainty",
-        source="assumption: about half of Germans banked online around 2020 (Eurostat ICT survey); branches fell by 4.6-10 % a year 2021-2023 (Bundesbank Bankstellenbericht 2023)",
+        source="assumption: about half of Germans banked online around 2020 (Eurostat ICT survey); the end value set in the calibration (experiments/calibrate.py) so that branches fall as by 4.6-10 % a year 2021-2023 (Bundesbank Bankstellenbericht 2023)",
         doc="share of bank customers' business done digitally: [simulated year, share] pairs, "
         "linear in between; a branch keeps (1 - d x share(t)) / (1 - d x share(0)) of its revenue",
     )
