@@ -167,6 +167,7 @@ def _remove_run_dir(path: Path) -> None:
     expected = {".hydra", "kleinstadt.log", RUN_LOCK}
     if not (path.is_dir() and {p.name for p in path.iterdir()} <= expected):
         return
+    _close_log_files_in(path)
     shutil.rmtree(path, ignore_errors=True)
     cwd = Path.cwd().resolve()
     parent = path.resolve().parent
@@ -176,6 +177,23 @@ def _remove_run_dir(path: Path) -> None:
         except OSError:
             break
         parent = parent.parent
+
+
+def _close_log_files_in(path: Path) -> None:
+    """Detach and close the logging file handlers (Hydra's job log) that write into ``path``:
+    a removed run folder must not leave a handler that, at the next log record of this
+    process, tries to reopen a file in a folder that no longer exists."""
+    folder = path.resolve()
+    for logger in (logging.getLogger(), *logging.Logger.manager.loggerDict.values()):
+        if not isinstance(logger, logging.Logger):
+            continue
+        for handler in list(logger.handlers):
+            if (
+                isinstance(handler, logging.FileHandler)
+                and folder in Path(handler.baseFilename).resolve().parents
+            ):
+                logger.removeHandler(handler)
+                handler.close()
 
 
 # -- the run folder: never another run's, and writable ------------------------------------------

@@ -458,3 +458,36 @@ def test_a_folder_in_use_by_another_run_is_refused_and_a_run_frees_its_folder(tm
     free = tmp_path / "free"
     assert _run("years=1", f"hydra.run.dir={free}", cwd=tmp_path).returncode == 0
     assert (free / "summary.json").is_file() and not (free / ".kleinstadt.lock").exists()
+
+
+def test_a_refused_run_leaves_no_log_handler_into_its_removed_folder(tmp_path):
+    """Regression: an invalid configuration removes the run folder Hydra made, but Hydra's job
+    log handler stayed attached to the root logger, so the next log record of the same process
+    (a warning of the town, in the test suite) failed with FileNotFoundError."""
+    import contextlib
+    import io
+
+    from sim import cli
+
+    old_argv, old_cwd = sys.argv, Path.cwd()
+    sys.argv = ["kleinstadt", "output.plots=false", "migration.rate_18_24=1.5"]
+    try:
+        os.chdir(tmp_path)
+        with (
+            contextlib.redirect_stderr(io.StringIO()),
+            contextlib.redirect_stdout(io.StringIO()),
+            pytest.raises(SystemExit) as exit_,
+        ):
+            cli.main()
+    finally:
+        sys.argv = old_argv
+        os.chdir(old_cwd)
+    assert exit_.value.code == 2
+    assert not (tmp_path / "outputs").exists()
+    dangling = [
+        h.baseFilename
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.FileHandler) and not Path(h.baseFilename).parent.exists()
+    ]
+    assert dangling == []
+    logging.getLogger("sim.town").warning("a record after the refused run")  # must not raise
