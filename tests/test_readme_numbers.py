@@ -19,7 +19,9 @@ import readme_numbers  # noqa: E402
 STALE = "stale: re-run `python experiments/readme_numbers.py` and commit README.md"
 
 
-def test_the_quickstart_sample_is_the_default_run():
+def test_regression_pin_readme_quickstart_sample_is_the_default_run():
+    """A regression pin: the README shows one exact trajectory (seed 0), so floating-point
+    differences between CPUs could move it; re-run experiments/readme_numbers.py then."""
     readme = readme_numbers.README.read_text(encoding="utf-8")
     sample = readme_numbers.block(readme, "quickstart")
     result = run_simulation(compose([]), progress=False)
@@ -36,6 +38,7 @@ def test_the_quickstart_sample_is_the_default_run():
 
 
 @pytest.mark.slow
-def test_the_gp_shock_example_is_current():
+def test_regression_pin_readme_gp_shock_example_is_current():
+    """A regression pin of the README's 8-seed GP-shock figures (exact numbers, as above)."""
     readme = readme_numbers.README.read_text(encoding="utf-8")
     assert readme_numbers.block(readme, "gp-shock") == readme_numbers.gp_example(), STALE
