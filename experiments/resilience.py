@@ -90,17 +90,10 @@ def shock_config(name: str):
 
     One definition for the CLI and this experiment: only the year is set here (``--shock-year``).
     """
-    from omegaconf import OmegaConf
-
     from sim.config import ShockConfig
-    from sim.town import config_dir
+    from sim.ema import group_config
 
-    path = config_dir() / "shock" / f"{name}.yaml"
-    if not path.is_file():
-        known = sorted(p.stem for p in (config_dir() / "shock").glob("*.yaml"))
-        raise SystemExit(f"resilience: unknown shock {name!r}; known: {', '.join(known)}")
-    merged = OmegaConf.merge(OmegaConf.structured(ShockConfig), OmegaConf.load(path))
-    return OmegaConf.to_object(merged)
+    return group_config("shock", ShockConfig, name, lambda msg: SystemExit(f"resilience: {msg}"))
 
 
 def _run_one(

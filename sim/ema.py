@@ -146,20 +146,29 @@ def uncertainty_by_path(paths: list[str] | None = None) -> list[Uncertainty]:
     return [known[p] for p in paths]
 
 
+def group_config(group: str, schema: type, name: str, error: Any = ValueError) -> Any:
+    """The entry ``<group>=<name>`` of the command line (configs/<group>/<name>.yaml) as a ``schema``.
+
+    An unknown name raises ``error(message)``.
+    """
+    from omegaconf import OmegaConf
+
+    from sim.town import config_dir
+
+    path = config_dir() / group / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (config_dir() / group).glob("*.yaml"))
+        raise error(f"unknown {group} {name!r}; known: {', '.join(known)}")
+    merged = OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(path))
+    return OmegaConf.to_object(merged)
+
+
 @cache
 def policy_config(name: str) -> Any:
     """The policy as the command line's ``policy=<name>`` defines it (configs/policy/<name>.yaml)."""
-    from omegaconf import OmegaConf
-
     from sim.config import PolicyConfig
-    from sim.town import config_dir
 
-    path = config_dir() / "policy" / f"{name}.yaml"
-    if not path.is_file():
-        known = sorted(p.stem for p in (config_dir() / "policy").glob("*.yaml"))
-        raise ValueError(f"unknown policy {name!r}; known: {', '.join(known)}")
-    merged = OmegaConf.merge(OmegaConf.structured(PolicyConfig), OmegaConf.load(path))
-    return OmegaConf.to_object(merged)
+    return group_config("policy", PolicyConfig, name)
 
 
 @cache
