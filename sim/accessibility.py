@@ -353,12 +353,10 @@ def alternative_qol(model: TownModel) -> np.ndarray:
     town = model.town
     destinations = np.flatnonzero(town.is_destination)
     stages = np.arange(len(LifeStage))
+    has_trip = np.isin(stages, (LifeStage.student, LifeStage.local_worker, LifeStage.commuter))
     best = np.full((len(LifeStage), 2), -np.inf)
     for d in destinations:
         for mode in (CAR, NO_CAR):
-            has_trip = np.isin(
-                stages, (LifeStage.student, LifeStage.local_worker, LifeStage.commuter)
-            )
             s = Situations(
                 stage=stages,
                 mode=np.full(stages.size, mode),
