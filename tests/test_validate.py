@@ -29,3 +29,12 @@ def test_the_validation_section_replaces_only_itself(tmp_path):
     text = doc.read_text()
     assert "OLD-TEXT" not in text and "| SF1 x |" in text
     assert text.count("## Stylised facts") == 1 and text.endswith("## Calibration\n\nkept\n")
+
+
+def test_a_fact_with_a_row_is_not_listed_as_not_tested():
+    import validate
+
+    rows = [{"fact": "SF4 size gradient", "status": "holds"}]
+    untested = validate.not_tested(rows)
+    assert not any(k.startswith("SF4 ") for k in untested)
+    assert any(k.startswith("SF38 ") for k in untested)
