@@ -124,14 +124,16 @@ def one_run(name: str, overrides: list[str], seed: int, years: int) -> Run:
     )
 
 
-def run_all(seeds: int, years: int, jobs: int) -> dict[str, list[Run]]:
+def run_all(seeds: int, years: int, jobs: int, module: str | None = None) -> dict[str, list[Run]]:
+    """All runs the facts need; with ``module`` only the three archetypes and its variants."""
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
 
     specs = [(t, [f"town={t}"]) for t in TOWNS]
-    specs += [(v, ["town=peripheral", *o]) for v, o in P_VARIANTS.items()]
-    specs += list(REGION_VARIANTS.items())
-    for m in fact_modules():
+    if module is None:
+        specs += [(v, ["town=peripheral", *o]) for v, o in P_VARIANTS.items()]
+        specs += list(REGION_VARIANTS.items())
+    for m in fact_modules(module):
         specs += [(v, o) for v, o in m.VARIANTS.items() if v not in dict(specs)]
     todo = [(name, o, s) for name, o in specs for s in range(seeds)]
     results = Parallel(n_jobs=jobs, return_as="generator")(
@@ -171,7 +173,7 @@ def verdict(*parts: bool) -> str:
 # -- the facts ------------------------------------------------------------------------------
 
 
-def fact_modules() -> list:
+def fact_modules(only: str | None = None) -> list:
     """The modules of ``experiments/validation_facts/`` (sorted by name).
 
     Each defines ``VARIANTS`` (run name -> overrides, with the town), ``observe(name, model,
@@ -185,7 +187,14 @@ def fact_modules() -> list:
     import validation_facts
 
     names = sorted(m.name for m in pkgutil.iter_modules(validation_facts.__path__))
+    if only is not None:
+        if only not in names:
+            raise SystemExit(f"--module {only!r}: no such module; choose from {names}")
+        names = [only]
     return [importlib.import_module(f"validation_facts.{n}") for n in names]
+
+
+ROW_KEYS = ("fact", "setup", "criterion", "status", "numbers")
 
 
 def facts(runs: dict[str, list[Run]], years: int) -> list[dict]:
@@ -606,9 +615,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "validation.md")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 if an expected fact fails")
+    parser.add_argument(
+        "--module",
+        help="only the facts of experiments/validation_facts/MODULE.py (with the three "
+        "archetypes' runs); implies --no-write",
+    )
     args = parser.parse_args(argv)
-    runs = run_all(args.seeds, args.years, args.jobs)
-    rows = facts(runs, args.years)
+    runs = run_all(args.seeds, args.years, args.jobs, args.module)
+    if args.module:
+        args.no_write = True
+        out: list[dict] = []
+        for m in fact_modules(args.module):
+            m.facts(runs, args.years, lambda *a: out.append(dict(zip(ROW_KEYS, a, strict=True))))
+        rows = out
+    else:
+        rows = facts(runs, args.years)
     with pd.option_context("display.width", 250, "display.max_colwidth", 110):
         print(pd.DataFrame(rows)[["fact", "status", "numbers"]].to_string(index=False))
     if not args.no_write:
