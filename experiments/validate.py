@@ -377,16 +377,6 @@ def facts(runs: dict[str, list[Run]], years: int) -> list[dict]:
         verdict(np.mean(shop) < 0, np.mean(shop) < np.mean(shop_c)),
         f"P {np.mean(shop):+.2f}, C {np.mean(shop_c):+.2f}",
     )
-    # SF23
-    rw_b = np.mean([r.metrics["in_migrants_remote_worker"].sum() for r in P])
-    rw_bb = np.mean([r.metrics["in_migrants_remote_worker"].sum() for r in runs["broadband"]])
-    add(
-        "SF23 broadband gate",
-        f"P with the broadband lever vs without, {base}",
-        "more remote-worker arrivals with broadband (interaction with connectivity not tested)",
-        "partly" if rw_bb > rw_b else "fails",
-        f"remote workers arriving {rw_b:.0f} → {rw_bb:.0f}",
-    )
     # SF25
     ini = pd.concat([r.initiatives for r in P])
     ended = ini[ini["phase"].isin(["failed", "declined", "launched", "institution"])]
@@ -553,7 +543,6 @@ def not_tested(rows: list[dict]) -> dict[str, str]:
 NOT_TESTED = {
     "SF4 size gradient": "needs peripheral towns of several sizes; the archetypes differ in more than size (a generated size series is future work)",
     "SF6 jobs–population decoupling": "no lever adds local jobs exogenously yet",
-    "SF7 Landlust ≠ migration": "no preference-for-rural-living parameter separate from QoL",
     "SF12 land race harms all": "inconclusive in the region: no per-town greenfield choice to defect with",
     "SF16 small is beautiful": "added facility per town size: addressed by the issue-11 services work",
     "SF17 marginality culture buffers": "informal support: addressed by the issue-11 access work",

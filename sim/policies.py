@@ -231,6 +231,33 @@ class PhaseNull(Lever):
         model.civic.ensure_participation()
 
 
+class RegionalExpress(Lever):
+    """A fast link to the centres: the links to the regional centre and the metropolis take
+    ``minutes_factor`` of their car and bus minutes from ``start_year`` on.
+
+    Source: seed-notes M-G2/M-G3 (knowledge workers come only where broadband and
+    supra-regional transport links exist), SF23, the mobility webtalk ([000] 29.04.2021).
+    Claimed direction: more commuters and newcomers, more so with broadband. The shorter trips
+    act through the mechanisms that read travel times: the newcomers' proximity potential,
+    commuting, the alternative destinations' services.
+    """
+
+    name = "regional_express"
+
+    def act(self, model: TownModel) -> None:
+        if int(model.time) != self.config.start_year:
+            return
+        town = model.town
+        destinations = set(np.flatnonzero(town.is_destination).tolist())
+        for a, b, attrs in town.graph.edges(data=True):
+            if (a in destinations) != (b in destinations):  # a link from the towns to a centre
+                attrs["car_minutes"] *= self.config.minutes_factor
+                attrs["minutes_factor"] = self.config.minutes_factor
+                if "bus_minutes" in attrs:
+                    attrs["bus_minutes"] *= self.config.minutes_factor
+        model.network_changed()
+
+
 LEVERS: dict[str, type[Lever]] = {
     cls.name: cls
     for cls in (
@@ -244,6 +271,7 @@ LEVERS: dict[str, type[Lever]] = {
         InfillFirst,
         CitizenBusSupport,
         PhaseNull,
+        RegionalExpress,
     )
 }
 

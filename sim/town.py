@@ -147,7 +147,7 @@ class Town:
             return False
         if running:
             edge = next(e for e in self.config.edges if set(e.between) == {a, b})
-            attrs["bus_minutes"] = float(edge.bus_minutes)
+            attrs["bus_minutes"] = float(edge.bus_minutes) * attrs.get("minutes_factor", 1.0)
             attrs["bus_departures_per_day"] = int(edge.bus_departures_per_day)
         else:
             attrs.pop("bus_minutes", None)

@@ -63,6 +63,7 @@ def test_the_policy_catalogue_has_the_six_recommendations_and_the_levers():
         "infill_first",
         "citizen_bus_support",
         "phase_null",
+        "regional_express",
     }
 
 

@@ -24,6 +24,7 @@ from sim.config import (
     R3FinancingConfig,
     R5LearningConfig,
     R6CrossTownConfig,
+    RegionalExpressConfig,
     ServiceType,
 )
 from sim.model import TownModel
@@ -274,6 +275,45 @@ def test_broadband_lever_brings_remote_workers():
             name="bb", broadband=BroadbandConfig(enabled=True, target_share=0.95, rollout_years=1)
         )
     ) > 1.5 * remote(None)
+
+
+def test_regional_express_shortens_trips_to_the_centres_only_from_its_start_year():
+    express = PolicyConfig(
+        name="ex", regional_express=RegionalExpressConfig(enabled=True, start_year=2)
+    )
+    model = _model(express, years=3)
+    town = model.town
+    inside = np.flatnonzero(~town.is_destination)
+    before = town.minutes.copy()
+    model.step()  # year 1: not yet
+    assert np.array_equal(town.minutes, before)
+    model.step()  # year 2: the links to the centres take 0.7 of their minutes
+    to_centres = town.minutes[:, inside][:, :, town.is_destination]
+    assert np.all(to_centres < before[:, inside][:, :, town.is_destination])
+    within = np.ix_([0, 1], inside, inside)
+    assert np.array_equal(town.minutes[within], before[within])
+
+
+def test_regional_express_brings_more_remote_workers_with_broadband_than_without():
+    """SF23: broadband and transport links together bring more than the sum of their effects."""
+
+    def remote(broadband: bool, express: bool) -> int:
+        total = 0
+        policy = PolicyConfig(
+            name="p",
+            broadband=BroadbandConfig(enabled=broadband, target_share=0.95, rollout_years=1),
+            regional_express=RegionalExpressConfig(enabled=express),
+        )
+        for seed in range(4):
+            model = _model(policy, years=8, seed=seed, residents=2000)
+            model.town.broadband[:] = np.minimum(model.town.broadband, 0.2)
+            for _ in range(8):
+                model.step()
+                total += model.flows.in_by_origin.get("remote_worker", 0)
+        return total
+
+    none, bb, ex, both = (remote(b, e) for b, e in ((0, 0), (1, 0), (0, 1), (1, 1)))
+    assert ex > none and both - ex > bb - none
 
 
 def test_initiative_counts_include_the_starts_of_phase_null():

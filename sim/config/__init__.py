@@ -46,6 +46,7 @@ from sim.config.policy import (
     R4ResourcesConfig,
     R5LearningConfig,
     R6CrossTownConfig,
+    RegionalExpressConfig,
 )
 from sim.config.qol import QolConfig
 from sim.config.root import Config, validate
@@ -124,6 +125,7 @@ __all__ = [
     "R5LearningConfig",
     "R6CrossTownConfig",
     "Region",
+    "RegionalExpressConfig",
     "ServiceType",
     "ServiceTypeConfig",
     "ServicesConfig",

@@ -261,6 +261,29 @@ class PhaseNullConfig(LeverConfig):
 
 
 @dataclass
+class RegionalExpressConfig(LeverConfig):
+    """A fast link to the centres (regional express train or bus, road upgrade; seed-notes M-G2)."""
+
+    yearly_cost_eur: float = param(
+        50000.0,
+        min=0,
+        max=100000000,
+        unit="EUR/yr",
+        role="lever",
+        source="assumption (municipal share; the Land orders and pays regional rail)",
+    )
+    minutes_factor: float = param(
+        0.7,
+        min=0.1,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption (an express link cuts the trip to the regional centre and the metropolis by about 30 %)",
+        doc="car and bus minutes of the links to the regional centre and the metropolis x this, from start_year",
+    )
+
+
+@dataclass
 class PolicyConfig:
     """A policy: a name and its levers (those with ``enabled: true``). Config group ``policy``."""
 
@@ -294,6 +317,9 @@ class PolicyConfig:
     )
     phase_null: PhaseNullConfig = param(
         default_factory=PhaseNullConfig, unit="", role="lever", source="config"
+    )
+    regional_express: RegionalExpressConfig = param(
+        default_factory=RegionalExpressConfig, unit="", role="lever", source="config"
     )
 
     def levers(self) -> dict[str, LeverConfig]:
