@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.config import ServiceType
+
 if TYPE_CHECKING:
     from validate import Run
 
@@ -37,6 +39,13 @@ def observe(name: str, model, year: int, extra: dict) -> None:
         key = p.kind.value + (f"/{p.format}" if p.format else "")
         counts[key] = counts.get(key, 0) + 1
     extra.setdefault("counts", []).append(counts)
+    extra.setdefault("retail_revenue", []).append(
+        [
+            (p.format == "supermarket", p.revenue_eur)
+            for p in model.services.providers
+            if p.kind.value in RETAIL
+        ]
+    )
     town = model.town
     seen = extra.get("n_events", 0)
     for event in model.events.rows[seen:]:
@@ -52,6 +61,34 @@ def observe(name: str, model, year: int, extra: dict) -> None:
             )
         )
     extra["n_events"] = len(model.events.rows)
+    # budget (SF18): investment (infrastructure paid plus backlog caught up) / spending
+    invest = spend = backlog = 0.0
+    for m in model.services.municipalities:
+        invest += m.accounts.get("infrastructure_eur", 0.0) + m.accounts.get(
+            "backlog_catch_up_eur", 0.0
+        )
+        spend += m.spending_eur
+        backlog += m.backlog_eur
+    extra.setdefault("investment_share", []).append(invest / spend if spend > 0 else np.nan)
+    extra.setdefault("backlog_eur", []).append(backlog)
+    # bus (SF19): departures a day on the edges open lines serve; riders of each line
+    departures = {frozenset(e.between): e.bus_departures_per_day or 0.0 for e in town.config.edges}
+    served: set[frozenset] = set()
+    lines = {}
+    for line in model.services.open_of(ServiceType.bus_line):
+        route = [town.names[x] for x in line.route]
+        served |= {frozenset(pair) for pair in zip(route, route[1:], strict=False)}
+        lines[int(line.unique_id)] = (line.users, line.settings.min_users)
+    extra.setdefault("bus_departures", []).append(sum(departures.get(e, 0.0) for e in served))
+    extra.setdefault("bus_lines", []).append(lines)
+    # QoL of adults with and without a car (SF19)
+    people = model.population.people
+    rows = model.population.alive_rows
+    adults = rows[people.age[rows] >= 18]
+    car = people.has_car[adults]
+    qol = model.qol[adults]
+    extra.setdefault("qol_car", []).append(float(qol[car].mean()) if car.any() else np.nan)
+    extra.setdefault("qol_no_car", []).append(float(qol[~car].mean()) if (~car).any() else np.nan)
 
 
 # -- the facts ------------------------------------------------------------------------------
@@ -109,4 +146,64 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
             f"{k} {s[0]:.0%} of {s[2]} exits not re-entered (runs with one: {s[1]:.0%})"
             for k, s in s15.items()
         ),
+    )
+
+    # SF21
+    def retail(counts: dict[str, int]) -> tuple[float, int, int]:
+        """(chain share of local retail, variety, independent shops) of one year's counts."""
+        shops = sum(v for k, v in counts.items() if k.split("/")[0] in RETAIL)
+        chain = counts.get("grocery/supermarket", 0)
+        variety = sum(1 for k, v in counts.items() if v > 0 and k.split("/")[0] not in NOT_SERVICES)
+        independents = (
+            counts.get("grocery/shop", 0) + counts.get("bakery", 0) + counts.get("pub", 0)
+        )
+        return (chain / shops if shops else np.nan), variety, independents
+
+    def trade(rows: list[tuple[bool, float]]) -> tuple[float, float]:
+        """(chains' share of local retail turnover, Herfindahl index over retail providers)."""
+        revenue = np.array([r for _, r in rows], dtype=float)
+        total = revenue.sum()
+        if total <= 0:
+            return np.nan, np.nan
+        chain = sum(r for c, r in rows if c)
+        return chain / total, float(((revenue / total) ** 2).sum())
+
+    def concentration(rs: list[Run]) -> dict[str, float]:
+        # year 1: year 0 has no accounts yet
+        t0 = np.array([trade(r.extra["retail_revenue"][1]) for r in rs], dtype=float)
+        t1 = np.array([trade(r.extra["retail_revenue"][years]) for r in rs], dtype=float)
+        first = np.array([retail(r.extra["counts"][0]) for r in rs], dtype=float)
+        last = np.array([retail(r.extra["counts"][years]) for r in rs], dtype=float)
+        d = last - first
+        return {
+            "chain0": np.nanmean(first[:, 0]),
+            "chain": np.nanmean(last[:, 0]),
+            "chain_up": float(np.mean(d[:, 0] > 0)),
+            "variety": float(np.mean(d[:, 1])),
+            "variety_down": float(np.mean(d[:, 1] < 0)),
+            "independents": float(np.mean(d[:, 2])),
+            "turnover0": np.nanmean(t0[:, 0]),
+            "turnover": np.nanmean(t1[:, 0]),
+            "hhi0": np.nanmean(t0[:, 1]),
+            "hhi": np.nanmean(t1[:, 1]),
+        }
+
+    s21 = {k: concentration(rs) for k, rs in (("P", P), ("VP", V), ("C", C))}
+    p21 = s21["P"]
+    add(
+        "SF21 concentration / monoculture",
+        f"P (VP and C for comparison), {base}; local retail = groceries (all formats) and "
+        "bakeries; chain = the supermarket/discounter format; variety = kinds (grocery formats "
+        "apart) of residents' services open",
+        "Herfindahl index of local retail turnover or the chains' share of it rises (year 1 → "
+        "end, mean); variety falls (year 0 → end, mean)",
+        verdict(p21["hhi"] > p21["hhi0"] or p21["turnover"] > p21["turnover0"], p21["variety"] < 0),
+        "; ".join(
+            f"{k} chain share {s['chain0']:.2f} → {s['chain']:.2f} (up in {s['chain_up']:.0%}), "
+            f"variety {s['variety']:+.1f} (down in {s['variety_down']:.0%}), independent shops "
+            f"and pubs {s['independents']:+.1f}, chains' share of retail turnover "
+            f"{s['turnover0']:.2f} → {s['turnover']:.2f}, Herfindahl {s['hhi0']:.2f} → {s['hhi']:.2f}"
+            for k, s in s21.items()
+        )
+        + " (chains' share falls where the supermarket closes: concentration by exit)",
     )
