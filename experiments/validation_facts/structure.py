@@ -9,6 +9,7 @@ without a car; the facts read them from ``run.extra``.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -77,7 +78,7 @@ def observe(name: str, model, year: int, extra: dict) -> None:
     lines = {}
     for line in model.services.open_of(ServiceType.bus_line):
         route = [town.names[x] for x in line.route]
-        served |= {frozenset(pair) for pair in zip(route, route[1:], strict=False)}
+        served |= {frozenset(pair) for pair in pairwise(route)}
         lines[int(line.unique_id)] = (line.users, line.settings.min_users)
     extra.setdefault("bus_departures", []).append(sum(departures.get(e, 0.0) for e in served))
     extra.setdefault("bus_lines", []).append(lines)
