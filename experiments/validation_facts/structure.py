@@ -10,16 +10,68 @@ without a car; the facts read them from ``run.extra``.
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import yaml
+from scipy import stats
 
 from sim.config import ServiceType
 
 if TYPE_CHECKING:
     from validate import Run
 
-VARIANTS: dict[str, list[str]] = {}
+TOWN_DIR = Path(__file__).resolve().parents[2] / "configs" / "town"
+SIZE_SCALES = (0.5, 1.6)
+"""SF4: the peripheral archetype scaled to half and 1.6 times its size (1.0 is ``peripheral``)."""
+SOCIAL_GROWTH = 0.021
+"""SF18: yearly growth of mandatory (social) spending per resident, assumption from seed-notes
+Q28 (social spending rose from 18 % to 24 % of municipal spending 2000–2014: (24/18)^(1/14) - 1)."""
+
+
+def _town(name: str) -> dict:
+    return yaml.safe_load((TOWN_DIR / f"{name}.yaml").read_text())
+
+
+def centre_gp(name: str) -> list[str]:
+    """SF16: overrides that add one GP practice to the archetype's centre at year 0."""
+    town = _town(name)
+    centre = next(p["name"] for p in town["places"] if p["kind"] == "centre")
+    for i, item in enumerate(town["providers"]):
+        if item["type"] == "gp" and item["place"] == centre:
+            return [f"town={name}", f"town.providers.{i}.count={item.get('count', 1) + 1}"]
+    raise ValueError(f"{name}: no GP practice in the centre to add one to")
+
+
+def scaled(name: str, scale: float) -> list[str]:
+    """SF4: overrides that scale a town's residents, dwellings, jobs, hinterland and provider
+    counts (bus lines kept; at least one provider of each configured entry)."""
+    town = _town(name)
+    out = [f"town={name}"]
+    for i, place in enumerate(town["places"]):
+        if not place.get("residents"):
+            continue
+        out += [
+            f"town.places.{i}.{key}={round(place[key] * scale)}"
+            for key in ("residents", "dwellings", "jobs", "hinterland")
+            if place.get(key)
+        ]
+    for i, item in enumerate(town["providers"]):
+        if item["type"] != "bus_line":
+            out.append(f"town.providers.{i}.count={max(1, round(item.get('count', 1) * scale))}")
+    return out
+
+
+GP_TOWNS = ("very_peripheral", "peripheral", "central")
+VARIANTS: dict[str, list[str]] = {
+    **{f"{t}_plus_gp": centre_gp(t) for t in GP_TOWNS},
+    **{f"peripheral_x{s}": scaled("peripheral", s) for s in SIZE_SCALES},
+    "peripheral_social": [
+        "town=peripheral",
+        f"municipality.mandatory_growth_per_year={SOCIAL_GROWTH}",
+    ],
+}
 
 NOT_TESTED: dict[str, str] = {}
 
@@ -59,6 +111,7 @@ def observe(name: str, model, year: int, extra: dict) -> None:
                 event["provider_type"],
                 event["format"],
                 municipality,
+                event["reason"],
             )
         )
     extra["n_events"] = len(model.events.rows)
@@ -104,7 +157,7 @@ def exits_and_reentry(events: list[tuple], years: int) -> tuple[int, int]:
     closure in the log is later).
     """
     exits = lost = 0
-    for i, (year, kind, ptype, _fmt, municipality) in enumerate(events):
+    for i, (year, kind, ptype, _fmt, municipality, _why) in enumerate(events):
         if kind not in ("closure", "shock") or ptype in NOT_SERVICES:
             continue
         if years - year < MIN_YEARS_LEFT:
@@ -112,14 +165,14 @@ def exits_and_reentry(events: list[tuple], years: int) -> tuple[int, int]:
         exits += 1
         back = any(
             k == "opening" and t == ptype and m == municipality
-            for (_y, k, t, _f, m) in events[i + 1 :]
+            for (_y, k, t, _f, m, _r) in events[i + 1 :]
         )
         lost += not back
     return exits, lost
 
 
 def facts(runs: dict[str, list[Run]], years: int, add) -> None:
-    from validate import verdict
+    from validate import at, change, verdict
 
     P, C, V = runs["peripheral"], runs["central"], runs["very_peripheral"]
     n = len(P)
@@ -207,4 +260,62 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
             for k, s in s21.items()
         )
         + " (chains' share falls where the supermarket closes: concentration by exit)",
+    )
+
+    # SF16
+    def qol_early(r: Run) -> float:
+        m = r.metrics.set_index("year")["qol_mean"]
+        return float(m.loc[1:5].mean())
+
+    s16 = {}
+    for town in GP_TOWNS:
+        base_runs, plus = runs[town], runs[f"{town}_plus_gp"]
+        delta = np.array(
+            [qol_early(b) - qol_early(a) for a, b in zip(base_runs, plus, strict=True)]
+        )
+        gps = base_runs[0].extra["counts"][0].get("gp", 0)
+        s16[town] = (gps, float(delta.mean()), float(np.mean(delta > 0)))
+    order = [s16[t][1] for t in sorted(GP_TOWNS, key=lambda t: s16[t][0])]
+    inverse = all(a > b for a, b in pairwise(order))
+    short = {"very_peripheral": "VP", "peripheral": "P", "central": "C"}
+    add(
+        "SF16 small is beautiful",
+        f"VP, P, C with one GP practice added to the centre at year 0 vs without, paired, "
+        f"{n} seeds; ΔQoL = mean QoL of years 1–5",
+        "ΔQoL in VP > in C, and ΔQoL falls with the number of GP practices the town already has",
+        verdict(s16["very_peripheral"][1] > s16["central"][1], inverse),
+        "; ".join(
+            f"{short[t]} ({g} GP practices) ΔQoL {d:+.4f} (up in {u:.0%})"
+            for t, (g, d, u) in s16.items()
+        ),
+    )
+
+    # SF4
+    size_runs = [*runs[f"peripheral_x{SIZE_SCALES[0]}"], *P, *runs[f"peripheral_x{SIZE_SCALES[1]}"]]
+    size0 = [at(r, "population", 0) for r in size_runs]
+    decline = [-change(r, "population", years, True) for r in size_runs]
+    rho4, p4 = stats.spearmanr(size0, decline)
+    by_scale = {
+        s: np.mean([-change(r, "population", years, True) for r in rs])
+        for s, rs in (
+            (SIZE_SCALES[0], runs[f"peripheral_x{SIZE_SCALES[0]}"]),
+            (1.0, P),
+            (SIZE_SCALES[1], runs[f"peripheral_x{SIZE_SCALES[1]}"]),
+        )
+    }
+    add(
+        "SF4 size gradient",
+        f"P scaled to {SIZE_SCALES[0]}, 1 and {SIZE_SCALES[1]} times (residents, dwellings, "
+        f"jobs, hinterland, provider counts; at least one of each provider entry), {base}",
+        "Spearman ρ(initial population, decline %) < 0 over all runs (p < 0.1 for holds)",
+        "holds" if rho4 < 0 and p4 < 0.1 else "partly" if rho4 < 0 else "fails",
+        f"ρ {rho4:+.2f} (p = {p4:.2f}); decline "
+        + ", ".join(
+            f"×{s} ({np.mean([at(r, 'population', 0) for r in rs]):.0f}) {d:+.1f} %"
+            for (s, d), rs in zip(
+                by_scale.items(),
+                (runs[f"peripheral_x{SIZE_SCALES[0]}"], P, runs[f"peripheral_x{SIZE_SCALES[1]}"]),
+                strict=True,
+            )
+        ),
     )
