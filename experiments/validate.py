@@ -342,25 +342,6 @@ def facts(runs: dict[str, list[Run]], years: int) -> list[dict]:
         f"ΔQoL {drop.mean():+.5f} (lower in {np.mean(drop < 0):.0%}); n=1 vs n>=2 not compared",
     )
 
-    # SF15
-    def lost(rs):
-        cols = [
-            c
-            for c in rs[0].metrics.columns
-            if c.startswith("services_open_")
-            and c not in ("services_open_crafts", "services_open_manufacturer")
-        ]
-        return np.mean(
-            [sum(at(r, c, years) for c in cols) < sum(at(r, c, 0) for c in cols) for r in rs]
-        )
-
-    add(
-        "SF15 possible irreversibility",
-        f"C vs VP, {base}",
-        "share of runs with fewer residents' services at the end than at the start: > 0 in VP and above C",
-        verdict(lost(V) > 0, lost(V) > lost(C)),
-        f"VP {lost(V):.0%}, C {lost(C):.0%}",
-    )
     # SF20
     shop = [
         change(r, "services_open_bakery", years) + change(r, "services_open_grocery", years)

@@ -1,0 +1,321 @@
+"""Stylised facts of services, budget and town structure (seed-notes §7.1, §7.3, §7.4).
+
+SF15 irreversibility of service losses, SF21 concentration and loss of variety in local
+retail (more to come in this module: SF16, SF19, SF4, SF18). ``observe`` keeps, per run, the
+year's open providers by kind and format, the new events with their municipality, the
+budget's investment share and backlog, the bus service level and the QoL of adults with and
+without a car; the facts read them from ``run.extra``.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import yaml
+from scipy import stats
+
+from sim.config import ServiceType
+
+if TYPE_CHECKING:
+    from validate import Run
+
+TOWN_DIR = Path(__file__).resolve().parents[2] / "configs" / "town"
+SIZE_SCALES = (0.5, 1.6)
+"""SF4: the peripheral archetype scaled to half and 1.6 times its size (1.0 is ``peripheral``)."""
+SOCIAL_GROWTH = 0.021
+"""SF18: yearly growth of mandatory (social) spending per resident, assumption from seed-notes
+Q28 (social spending rose from 18 % to 24 % of municipal spending 2000–2014: (24/18)^(1/14) - 1)."""
+
+
+def _town(name: str) -> dict:
+    return yaml.safe_load((TOWN_DIR / f"{name}.yaml").read_text())
+
+
+def centre_gp(name: str) -> list[str]:
+    """SF16: overrides that add one GP practice to the archetype's centre at year 0."""
+    town = _town(name)
+    centre = next(p["name"] for p in town["places"] if p["kind"] == "centre")
+    for i, item in enumerate(town["providers"]):
+        if item["type"] == "gp" and item["place"] == centre:
+            return [f"town={name}", f"town.providers.{i}.count={item.get('count', 1) + 1}"]
+    raise ValueError(f"{name}: no GP practice in the centre to add one to")
+
+
+def scaled(name: str, scale: float) -> list[str]:
+    """SF4: overrides that scale a town's residents, dwellings, jobs, hinterland and provider
+    counts (bus lines kept; at least one provider of each configured entry)."""
+    town = _town(name)
+    out = [f"town={name}"]
+    for i, place in enumerate(town["places"]):
+        if not place.get("residents"):
+            continue
+        out += [
+            f"town.places.{i}.{key}={round(place[key] * scale)}"
+            for key in ("residents", "dwellings", "jobs", "hinterland")
+            if place.get(key)
+        ]
+    for i, item in enumerate(town["providers"]):
+        if item["type"] != "bus_line":
+            out.append(f"town.providers.{i}.count={max(1, round(item.get('count', 1) * scale))}")
+    return out
+
+
+GP_TOWNS = ("very_peripheral", "peripheral", "central")
+VARIANTS: dict[str, list[str]] = {
+    **{f"{t}_plus_gp": centre_gp(t) for t in GP_TOWNS},
+    **{f"peripheral_x{s}": scaled("peripheral", s) for s in SIZE_SCALES},
+    "peripheral_social": [
+        "town=peripheral",
+        f"municipality.mandatory_growth_per_year={SOCIAL_GROWTH}",
+    ],
+}
+
+NOT_TESTED: dict[str, str] = {}
+
+RETAIL = ("grocery", "bakery")
+"""Local retail in the chain-share and variety measures (SF21)."""
+
+NOT_SERVICES = ("bus_line", "crafts", "manufacturer")
+"""Provider kinds that are no residents' service (SF15, SF21)."""
+
+MIN_YEARS_LEFT = 5
+"""An exit counts for SF15 only if the run has at least this many years left to re-enter."""
+
+
+def observe(name: str, model, year: int, extra: dict) -> None:
+    """Store the year's counts, events, budget, bus service and car/no-car QoL in ``extra``."""
+    counts: dict[str, int] = {}
+    for p in model.services.providers:
+        key = p.kind.value + (f"/{p.format}" if p.format else "")
+        counts[key] = counts.get(key, 0) + 1
+    extra.setdefault("counts", []).append(counts)
+    extra.setdefault("retail_revenue", []).append(
+        [
+            (p.format == "supermarket", p.revenue_eur)
+            for p in model.services.providers
+            if p.kind.value in RETAIL
+        ]
+    )
+    town = model.town
+    seen = extra.get("n_events", 0)
+    for event in model.events.rows[seen:]:
+        place = town.index.get(event["place"])
+        municipality = int(town.municipality[place]) if place is not None else -1
+        extra.setdefault("events", []).append(
+            (
+                int(event["year"]),
+                event["kind"],
+                event["provider_type"],
+                event["format"],
+                municipality,
+                event["reason"],
+            )
+        )
+    extra["n_events"] = len(model.events.rows)
+    # budget (SF18): investment (infrastructure paid plus backlog caught up) / spending
+    invest = spend = backlog = 0.0
+    for m in model.services.municipalities:
+        invest += m.accounts.get("infrastructure_eur", 0.0) + m.accounts.get(
+            "backlog_catch_up_eur", 0.0
+        )
+        spend += m.spending_eur
+        backlog += m.backlog_eur
+    extra.setdefault("investment_share", []).append(invest / spend if spend > 0 else np.nan)
+    extra.setdefault("backlog_eur", []).append(backlog)
+    # bus (SF19): departures a day on the edges open lines serve; riders of each line
+    departures = {frozenset(e.between): e.bus_departures_per_day or 0.0 for e in town.config.edges}
+    served: set[frozenset] = set()
+    lines = {}
+    for line in model.services.open_of(ServiceType.bus_line):
+        route = [town.names[x] for x in line.route]
+        served |= {frozenset(pair) for pair in pairwise(route)}
+        lines[int(line.unique_id)] = (line.users, line.settings.min_users)
+    extra.setdefault("bus_departures", []).append(sum(departures.get(e, 0.0) for e in served))
+    extra.setdefault("bus_lines", []).append(lines)
+    # QoL of adults with and without a car (SF19)
+    people = model.population.people
+    rows = model.population.alive_rows
+    adults = rows[people.age[rows] >= 18]
+    car = people.has_car[adults]
+    qol = model.qol[adults]
+    extra.setdefault("qol_car", []).append(float(qol[car].mean()) if car.any() else np.nan)
+    extra.setdefault("qol_no_car", []).append(float(qol[~car].mean()) if (~car).any() else np.nan)
+
+
+# -- the facts ------------------------------------------------------------------------------
+
+
+def exits_and_reentry(events: list[tuple], years: int) -> tuple[int, int]:
+    """(exits, exits never followed by re-entry) of residents' services in a run.
+
+    An exit is a closure or shock closure of a residents' service in a municipality in a year
+    with at least ``MIN_YEARS_LEFT`` years left; it is re-entered if a provider of the same
+    kind opens later in the same municipality (events are in order, so an opening after the
+    closure in the log is later).
+    """
+    exits = lost = 0
+    for i, (year, kind, ptype, _fmt, municipality, _why) in enumerate(events):
+        if kind not in ("closure", "shock") or ptype in NOT_SERVICES:
+            continue
+        if years - year < MIN_YEARS_LEFT:
+            continue
+        exits += 1
+        back = any(
+            k == "opening" and t == ptype and m == municipality
+            for (_y, k, t, _f, m, _r) in events[i + 1 :]
+        )
+        lost += not back
+    return exits, lost
+
+
+def facts(runs: dict[str, list[Run]], years: int, add) -> None:
+    from validate import at, change, verdict
+
+    P, C, V = runs["peripheral"], runs["central"], runs["very_peripheral"]
+    n = len(P)
+    base = f"no policy, {n} seeds, {years} years"
+
+    # SF15
+    def irreversible(rs: list[Run]) -> tuple[float, float, int]:
+        pairs = [exits_and_reentry(r.extra.get("events", []), years) for r in rs]
+        exits = sum(e for e, _ in pairs)
+        lost = sum(x for _, x in pairs)
+        share_exits = lost / exits if exits else 0.0
+        share_runs = float(np.mean([x > 0 for _, x in pairs]))
+        return share_exits, share_runs, exits
+
+    s15 = {k: irreversible(rs) for k, rs in (("VP", V), ("P", P), ("C", C))}
+    periphery = max(s15["VP"][0], s15["P"][0])
+    add(
+        "SF15 possible irreversibility",
+        f"C, P, VP, {base}; exits = closures of a residents' service (shocks included) with "
+        f">= {MIN_YEARS_LEFT} years left",
+        "share of exits with no provider of that kind re-opening in the municipality within "
+        "the horizon: > 0 in P/VP and larger there than in C",
+        verdict(periphery > 0, s15["VP"][0] > s15["C"][0] and s15["P"][0] > s15["C"][0]),
+        "; ".join(
+            f"{k} {s[0]:.0%} of {s[2]} exits not re-entered (runs with one: {s[1]:.0%})"
+            for k, s in s15.items()
+        ),
+    )
+
+    # SF21
+    def retail(counts: dict[str, int]) -> tuple[float, int, int]:
+        """(chain share of local retail, variety, independent shops) of one year's counts."""
+        shops = sum(v for k, v in counts.items() if k.split("/")[0] in RETAIL)
+        chain = counts.get("grocery/supermarket", 0)
+        variety = sum(1 for k, v in counts.items() if v > 0 and k.split("/")[0] not in NOT_SERVICES)
+        independents = (
+            counts.get("grocery/shop", 0) + counts.get("bakery", 0) + counts.get("pub", 0)
+        )
+        return (chain / shops if shops else np.nan), variety, independents
+
+    def trade(rows: list[tuple[bool, float]]) -> tuple[float, float]:
+        """(chains' share of local retail turnover, Herfindahl index over retail providers)."""
+        revenue = np.array([r for _, r in rows], dtype=float)
+        total = revenue.sum()
+        if total <= 0:
+            return np.nan, np.nan
+        chain = sum(r for c, r in rows if c)
+        return chain / total, float(((revenue / total) ** 2).sum())
+
+    def concentration(rs: list[Run]) -> dict[str, float]:
+        # year 1: year 0 has no accounts yet
+        t0 = np.array([trade(r.extra["retail_revenue"][1]) for r in rs], dtype=float)
+        t1 = np.array([trade(r.extra["retail_revenue"][years]) for r in rs], dtype=float)
+        first = np.array([retail(r.extra["counts"][0]) for r in rs], dtype=float)
+        last = np.array([retail(r.extra["counts"][years]) for r in rs], dtype=float)
+        d = last - first
+        return {
+            "chain0": np.nanmean(first[:, 0]),
+            "chain": np.nanmean(last[:, 0]),
+            "chain_up": float(np.mean(d[:, 0] > 0)),
+            "variety": float(np.mean(d[:, 1])),
+            "variety_down": float(np.mean(d[:, 1] < 0)),
+            "independents": float(np.mean(d[:, 2])),
+            "turnover0": np.nanmean(t0[:, 0]),
+            "turnover": np.nanmean(t1[:, 0]),
+            "hhi0": np.nanmean(t0[:, 1]),
+            "hhi": np.nanmean(t1[:, 1]),
+        }
+
+    s21 = {k: concentration(rs) for k, rs in (("P", P), ("VP", V), ("C", C))}
+    p21 = s21["P"]
+    add(
+        "SF21 concentration / monoculture",
+        f"P (VP and C for comparison), {base}; local retail = groceries (all formats) and "
+        "bakeries; chain = the supermarket/discounter format; variety = kinds (grocery formats "
+        "apart) of residents' services open",
+        "Herfindahl index of local retail turnover or the chains' share of it rises (year 1 → "
+        "end, mean); variety falls (year 0 → end, mean)",
+        verdict(p21["hhi"] > p21["hhi0"] or p21["turnover"] > p21["turnover0"], p21["variety"] < 0),
+        "; ".join(
+            f"{k} chain share {s['chain0']:.2f} → {s['chain']:.2f} (up in {s['chain_up']:.0%}), "
+            f"variety {s['variety']:+.1f} (down in {s['variety_down']:.0%}), independent shops "
+            f"and pubs {s['independents']:+.1f}, chains' share of retail turnover "
+            f"{s['turnover0']:.2f} → {s['turnover']:.2f}, Herfindahl {s['hhi0']:.2f} → {s['hhi']:.2f}"
+            for k, s in s21.items()
+        )
+        + " (chains' share falls where the supermarket closes: concentration by exit)",
+    )
+
+    # SF16
+    def qol_early(r: Run) -> float:
+        m = r.metrics.set_index("year")["qol_mean"]
+        return float(m.loc[1:5].mean())
+
+    s16 = {}
+    for town in GP_TOWNS:
+        base_runs, plus = runs[town], runs[f"{town}_plus_gp"]
+        delta = np.array(
+            [qol_early(b) - qol_early(a) for a, b in zip(base_runs, plus, strict=True)]
+        )
+        gps = base_runs[0].extra["counts"][0].get("gp", 0)
+        s16[town] = (gps, float(delta.mean()), float(np.mean(delta > 0)))
+    order = [s16[t][1] for t in sorted(GP_TOWNS, key=lambda t: s16[t][0])]
+    inverse = all(a > b for a, b in pairwise(order))
+    short = {"very_peripheral": "VP", "peripheral": "P", "central": "C"}
+    add(
+        "SF16 small is beautiful",
+        f"VP, P, C with one GP practice added to the centre at year 0 vs without, paired, "
+        f"{n} seeds; ΔQoL = mean QoL of years 1–5",
+        "ΔQoL in VP > in C, and ΔQoL falls with the number of GP practices the town already has",
+        verdict(s16["very_peripheral"][1] > s16["central"][1], inverse),
+        "; ".join(
+            f"{short[t]} ({g} GP practices) ΔQoL {d:+.4f} (up in {u:.0%})"
+            for t, (g, d, u) in s16.items()
+        ),
+    )
+
+    # SF4
+    size_runs = [*runs[f"peripheral_x{SIZE_SCALES[0]}"], *P, *runs[f"peripheral_x{SIZE_SCALES[1]}"]]
+    size0 = [at(r, "population", 0) for r in size_runs]
+    decline = [-change(r, "population", years, True) for r in size_runs]
+    rho4, p4 = stats.spearmanr(size0, decline)
+    by_scale = {
+        s: np.mean([-change(r, "population", years, True) for r in rs])
+        for s, rs in (
+            (SIZE_SCALES[0], runs[f"peripheral_x{SIZE_SCALES[0]}"]),
+            (1.0, P),
+            (SIZE_SCALES[1], runs[f"peripheral_x{SIZE_SCALES[1]}"]),
+        )
+    }
+    add(
+        "SF4 size gradient",
+        f"P scaled to {SIZE_SCALES[0]}, 1 and {SIZE_SCALES[1]} times (residents, dwellings, "
+        f"jobs, hinterland, provider counts; at least one of each provider entry), {base}",
+        "Spearman ρ(initial population, decline %) < 0 over all runs (p < 0.1 for holds)",
+        "holds" if rho4 < 0 and p4 < 0.1 else "partly" if rho4 < 0 else "fails",
+        f"ρ {rho4:+.2f} (p = {p4:.2f}); decline "
+        + ", ".join(
+            f"×{s} ({np.mean([at(r, 'population', 0) for r in rs]):.0f}) {d:+.1f} %"
+            for (s, d), rs in zip(
+                by_scale.items(),
+                (runs[f"peripheral_x{SIZE_SCALES[0]}"], P, runs[f"peripheral_x{SIZE_SCALES[1]}"]),
+                strict=True,
+            )
+        ),
+    )
