@@ -524,7 +524,7 @@ def not_tested(rows: list[dict]) -> dict[str, str]:
 NOT_TESTED = {
     "SF4 size gradient": "needs peripheral towns of several sizes; the archetypes differ in more than size (a generated size series is future work)",
     "SF6 jobs–population decoupling": "no lever adds local jobs exogenously yet",
-    "SF12 land race harms all": "inconclusive in the region: no per-town greenfield choice to defect with",
+    "SF12 land race harms all": "the region's towns do not exchange residents (newcomers come from outside, leavers go outside), so one town's cheap land cannot draw households from another; greenfield is one rule for all towns, with no per-town choice to defect with",
     "SF16 small is beautiful": "added facility per town size: addressed by the issue-11 services work",
     "SF17 marginality culture buffers": "informal support: addressed by the issue-11 access work",
     "SF18 fiscal squeeze": "no rising mandatory social spending path in the budget",
