@@ -63,10 +63,15 @@ def scaled(name: str, scale: float) -> list[str]:
     return out
 
 
+BUS_THRESHOLD = 360.0
+"""SF19: riders a line needs in the threshold variant (VP's line has about 400 at year 0, the
+default threshold is 150; assumption to let the decline cross it within 20 years)."""
+BUS_RUN = "very_peripheral_bus_threshold"
 GP_TOWNS = ("very_peripheral", "peripheral", "central")
 VARIANTS: dict[str, list[str]] = {
     **{f"{t}_plus_gp": centre_gp(t) for t in GP_TOWNS},
     **{f"peripheral_x{s}": scaled("peripheral", s) for s in SIZE_SCALES},
+    BUS_RUN: ["town=very_peripheral", f"services.bus_line.min_users={BUS_THRESHOLD}"],
     "peripheral_social": [
         "town=peripheral",
         f"municipality.mandatory_growth_per_year={SOCIAL_GROWTH}",
@@ -125,15 +130,27 @@ def observe(name: str, model, year: int, extra: dict) -> None:
         backlog += m.backlog_eur
     extra.setdefault("investment_share", []).append(invest / spend if spend > 0 else np.nan)
     extra.setdefault("backlog_eur", []).append(backlog)
-    # bus (SF19): departures a day on the edges open lines serve; riders of each line
-    departures = {frozenset(e.between): e.bus_departures_per_day or 0.0 for e in town.config.edges}
+    # bus (SF19): departures a day on the town's edges (municipal lines' edges only while an
+    # open line serves them); riders of each line
+    municipal = {
+        frozenset(pair)
+        for item in town.config.providers
+        if item.type is ServiceType.bus_line
+        for pair in pairwise(item.route)
+    }
     served: set[frozenset] = set()
     lines = {}
     for line in model.services.open_of(ServiceType.bus_line):
         route = [town.names[x] for x in line.route]
         served |= {frozenset(pair) for pair in pairwise(route)}
         lines[int(line.unique_id)] = (line.users, line.settings.min_users)
-    extra.setdefault("bus_departures", []).append(sum(departures.get(e, 0.0) for e in served))
+    extra.setdefault("bus_departures", []).append(
+        sum(
+            e.bus_departures_per_day or 0.0
+            for e in town.config.edges
+            if frozenset(e.between) not in municipal or frozenset(e.between) in served
+        )
+    )
     extra.setdefault("bus_lines", []).append(lines)
     # QoL of adults with and without a car (SF19)
     people = model.population.people
@@ -317,5 +334,81 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
                 (runs[f"peripheral_x{SIZE_SCALES[0]}"], P, runs[f"peripheral_x{SIZE_SCALES[1]}"]),
                 strict=True,
             )
+        ),
+    )
+
+    # SF19
+    def threshold(rs: list[Run]) -> dict[str, float]:
+        """Bus lines closed (for too few riders, or cut): riders / minimum the year before, the
+        drop in departures that year, riders' yearly change before; the car/no-car QoL gap
+        over the run and its jump in a closure year."""
+        ratio, drop, riders_change, jumps = [], [], [], []
+        closed_runs = cut_runs = 0
+        for r in rs:
+            deps, lines = r.extra["bus_departures"], r.extra["bus_lines"]
+            gap = np.array(r.extra["qol_car"]) - np.array(r.extra["qol_no_car"])
+            closed = [
+                e for e in r.extra.get("events", []) if e[1] == "closure" and e[2] == "bus_line"
+            ]
+            closed_runs += any(e[5] == "too few riders" for e in closed)
+            cut_runs += any(e[5] != "too few riders" for e in closed)
+            for year, _k, _t, _f, _m, why in closed:
+                if year < 2:
+                    continue
+                jumps.append(gap[year] - gap[year - 1])
+                if why != "too few riders":
+                    continue
+                before = lines[year - 1]
+                for key in [k for k in before if k not in lines[year]]:  # the line gone
+                    users, minimum = before[key]
+                    ratio.append(users / minimum)
+                    if key in lines[year - 2] and lines[year - 2][key][0] > 0:
+                        riders_change.append(abs(users / lines[year - 2][key][0] - 1.0))
+                if deps[year - 1] > 0:
+                    drop.append(1.0 - deps[year] / deps[year - 1])
+        gaps = np.array(
+            [
+                (r.extra["qol_car"][years] - r.extra["qol_no_car"][years])
+                - (r.extra["qol_car"][0] - r.extra["qol_no_car"][0])
+                for r in rs
+            ]
+        )
+
+        def mean(x: list[float]) -> float:
+            return float(np.nanmean(x)) if x else np.nan
+
+        return {
+            "closed_runs": closed_runs / len(rs),
+            "cut_runs": cut_runs / len(rs),
+            "ratio": mean(ratio),
+            "drop": mean(drop),
+            "riders": mean(riders_change),
+            "jump": mean(jumps),
+            "gap": float(gaps.mean()),
+            "gap_up": float(np.mean(gaps > 0)),
+        }
+
+    s19 = {
+        k: threshold(rs)
+        for k, rs in (("VP", V), ("P", P), (f"VP at {BUS_THRESHOLD:.0f} riders", runs[BUS_RUN]))
+    }
+    v19, t19 = s19["VP"], s19[f"VP at {BUS_THRESHOLD:.0f} riders"]
+    jump = t19["drop"] > 0.25 and t19["drop"] > 3 * t19["riders"] and t19["ratio"] < 1
+    add(
+        "SF19 public-transport threshold",
+        f"VP and P, {base}; VP with the bus line's threshold (services.bus_line.min_users) "
+        f"raised from 150 to {BUS_THRESHOLD:.0f} riders (about 0.9 × its riders at year 0) so "
+        "that the decline crosses it",
+        "at a closure for too few riders, riders are below the threshold and bus departures "
+        "drop by > 25 % in one year, > 3 × riders' yearly change before (a discontinuity); the "
+        "QoL gap between adults with and without a car widens in VP (year 0 → end, mean)",
+        verdict(jump, v19["gap"] > 0),
+        "; ".join(
+            f"{k}: line closed for too few riders in {s['closed_runs']:.0%} of runs, cut by the "
+            f"consolidation plan in {s['cut_runs']:.0%}; riders/threshold {s['ratio']:.2f}, "
+            f"bus departures −{s['drop']:.0%} in the year vs riders ±{s['riders']:.0%}/yr before; "
+            f"car/no-car QoL gap {s['gap']:+.4f} over the run (wider in {s['gap_up']:.0%}), "
+            f"{s['jump']:+.4f} in a closure year"
+            for k, s in s19.items()
         ),
     )
