@@ -412,3 +412,39 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
             for k, s in s19.items()
         ),
     )
+
+    # SF18
+    def squeeze(rs: list[Run]) -> dict[str, float]:
+        share = np.array([r.extra["investment_share"] for r in rs], dtype=float)
+        backlog = np.array([r.extra["backlog_eur"] for r in rs], dtype=float)
+        slopes = [np.polyfit(np.arange(1, years + 1), s[1:], 1)[0] for s in share]
+        return {
+            "share1": float(share[:, 1].mean()),
+            "share": float(share[:, years].mean()),
+            "slope": float(np.mean(slopes)),
+            "falls": float(np.mean([s < 0 for s in slopes])),
+            "backlog0": float(backlog[:, 0].mean()) / 1e6,
+            "backlog": float(backlog[:, years].mean()) / 1e6,
+            "rises": float(np.mean(backlog[:, years] > backlog[:, 0])),
+        }
+
+    s18 = {"P": squeeze(P), "P social": squeeze(runs["peripheral_social"])}
+    q = s18["P social"]
+    add(
+        "SF18 fiscal squeeze",
+        f"P with mandatory (social) spending per resident growing {SOCIAL_GROWTH:.1%} a year "
+        "(municipality.mandatory_growth_per_year; seed-notes Q28) vs without, "
+        f"{base}; investment share = infrastructure paid plus backlog caught up / spending",
+        "with the path: investment share falls (slope over years 1–end < 0, mean) and the "
+        "maintenance backlog rises (end > year 0, mean), both more than without",
+        verdict(
+            q["slope"] < 0 and q["slope"] < s18["P"]["slope"],
+            q["backlog"] > q["backlog0"] and q["backlog"] > s18["P"]["backlog"],
+        ),
+        "; ".join(
+            f"{k}: investment share {s['share1']:.3f} → {s['share']:.3f} (slope "
+            f"{s['slope']:+.4f}/yr, falls in {s['falls']:.0%}), backlog {s['backlog0']:.1f} → "
+            f"{s['backlog']:.1f} M EUR (rises in {s['rises']:.0%})"
+            for k, s in s18.items()
+        ),
+    )
