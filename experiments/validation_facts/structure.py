@@ -17,6 +17,7 @@ import numpy as np
 import yaml
 from scipy import stats
 
+from sim import accessibility
 from sim.config import ServiceType
 
 if TYPE_CHECKING:
@@ -160,6 +161,18 @@ def observe(name: str, model, year: int, extra: dict) -> None:
     qol = model.qol[adults]
     extra.setdefault("qol_car", []).append(float(qol[car].mean()) if car.any() else np.nan)
     extra.setdefault("qol_no_car", []).append(float(qol[~car].mean()) if (~car).any() else np.nan)
+    situations = accessibility.resident_situations(model, adults)
+    access = accessibility.local_services_score(model, situations)
+    extra.setdefault("access_gap", []).append(
+        float(access[car].mean() - access[~car].mean()) if car.any() and (~car).any() else np.nan
+    )
+    # residents' services open per municipality and kind (SF15)
+    by_municipality: dict[tuple[int, str], int] = {}
+    for p in model.services.providers:
+        if p.kind.value not in NOT_SERVICES:
+            key = (p.municipality, p.kind.value)
+            by_municipality[key] = by_municipality.get(key, 0) + 1
+    extra.setdefault("counts_m", []).append(by_municipality)
 
 
 # -- the facts ------------------------------------------------------------------------------
@@ -188,6 +201,24 @@ def exits_and_reentry(events: list[tuple], years: int) -> tuple[int, int]:
     return exits, lost
 
 
+def type_exits(counts_m: list[dict[tuple[int, str], int]], years: int) -> tuple[int, int]:
+    """(exits, exits never re-entered) of residents' service kinds from municipalities.
+
+    ``counts_m[t]`` has the open providers by (municipality, kind) after year ``t``. A kind
+    exits in year t when the municipality had one before and none after, with at least
+    ``MIN_YEARS_LEFT`` years left; it is re-entered if the kind is open there in a later year.
+    """
+    exits = lost = 0
+    keys = {k for counts in counts_m for k in counts}
+    for key in keys:
+        series = [counts.get(key, 0) for counts in counts_m]
+        for t in range(1, min(years, len(series) - 1) - MIN_YEARS_LEFT + 1):
+            if series[t - 1] > 0 and series[t] == 0:
+                exits += 1
+                lost += not any(c > 0 for c in series[t + 1 :])
+    return exits, lost
+
+
 def facts(runs: dict[str, list[Run]], years: int, add) -> None:
     from validate import at, change, verdict
 
@@ -196,25 +227,34 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
     base = f"no policy, {n} seeds, {years} years"
 
     # SF15
-    def irreversible(rs: list[Run]) -> tuple[float, float, int]:
-        pairs = [exits_and_reentry(r.extra.get("events", []), years) for r in rs]
-        exits = sum(e for e, _ in pairs)
-        lost = sum(x for _, x in pairs)
-        share_exits = lost / exits if exits else 0.0
-        share_runs = float(np.mean([x > 0 for _, x in pairs]))
-        return share_exits, share_runs, exits
+    def irreversible(rs: list[Run]) -> dict[str, float]:
+        kinds = [type_exits(r.extra["counts_m"], years) for r in rs]
+        closures = [exits_and_reentry(r.extra.get("events", []), years) for r in rs]
+        exits, lost = sum(e for e, _ in kinds), sum(x for _, x in kinds)
+        c_exits, c_lost = sum(e for e, _ in closures), sum(x for _, x in closures)
+        return {
+            "exits": exits,
+            "lost": lost / exits if exits else 0.0,
+            "runs": float(np.mean([x > 0 for _, x in kinds])),
+            "closures": c_exits,
+            "closures_lost": c_lost / c_exits if c_exits else 0.0,
+        }
 
     s15 = {k: irreversible(rs) for k, rs in (("VP", V), ("P", P), ("C", C))}
-    periphery = max(s15["VP"][0], s15["P"][0])
     add(
         "SF15 possible irreversibility",
-        f"C, P, VP, {base}; exits = closures of a residents' service (shocks included) with "
-        f">= {MIN_YEARS_LEFT} years left",
-        "share of exits with no provider of that kind re-opening in the municipality within "
-        "the horizon: > 0 in P/VP and larger there than in C",
-        verdict(periphery > 0, s15["VP"][0] > s15["C"][0] and s15["P"][0] > s15["C"][0]),
+        f"C, P, VP, {base}; an exit = the last provider of a residents' service kind in a "
+        f"municipality closes (shocks included), with >= {MIN_YEARS_LEFT} years left",
+        "share of runs with an exit not re-entered (no provider of the kind re-opens there "
+        "within the horizon): > 0 in P/VP and larger there than in C",
+        verdict(
+            max(s15["VP"]["runs"], s15["P"]["runs"]) > 0,
+            min(s15["VP"]["runs"], s15["P"]["runs"]) > s15["C"]["runs"],
+        ),
         "; ".join(
-            f"{k} {s[0]:.0%} of {s[2]} exits not re-entered (runs with one: {s[1]:.0%})"
+            f"{k}: runs with an unrecovered exit {s['runs']:.0%}, {s['lost']:.0%} of "
+            f"{s['exits']} exits not re-entered; of all {s['closures']} closures "
+            f"{s['closures_lost']:.0%} without a later opening of the kind"
             for k, s in s15.items()
         ),
     )
@@ -373,6 +413,7 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
                 for r in rs
             ]
         )
+        access = np.array([r.extra["access_gap"][years] - r.extra["access_gap"][0] for r in rs])
 
         def mean(x: list[float]) -> float:
             return float(np.nanmean(x)) if x else np.nan
@@ -386,6 +427,9 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
             "jump": mean(jumps),
             "gap": float(gaps.mean()),
             "gap_up": float(np.mean(gaps > 0)),
+            "access0": float(np.mean([r.extra["access_gap"][0] for r in rs])),
+            "access": float(np.mean([r.extra["access_gap"][years] for r in rs])),
+            "access_up": float(np.mean(access > 0)),
         }
 
     s19 = {
@@ -401,14 +445,21 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         "that the decline crosses it",
         "at a closure for too few riders, riders are below the threshold and bus departures "
         "drop by > 25 % in one year, > 3 × riders' yearly change before (a discontinuity); the "
-        "QoL gap between adults with and without a car widens in VP (year 0 → end, mean)",
-        verdict(jump, v19["gap"] > 0),
+        "accessibility gap (QoL component local_services, adults with minus without a car) "
+        "widens in VP (year 0 → end, mean); at the default threshold a line closes for too few "
+        "riders in some VP or P run",
+        verdict(
+            jump,
+            v19["access"] > v19["access0"],
+            max(v19["closed_runs"], s19["P"]["closed_runs"]) > 0,
+        ),
         "; ".join(
             f"{k}: line closed for too few riders in {s['closed_runs']:.0%} of runs, cut by the "
             f"consolidation plan in {s['cut_runs']:.0%}; riders/threshold {s['ratio']:.2f}, "
             f"bus departures −{s['drop']:.0%} in the year vs riders ±{s['riders']:.0%}/yr before; "
-            f"car/no-car QoL gap {s['gap']:+.4f} over the run (wider in {s['gap_up']:.0%}), "
-            f"{s['jump']:+.4f} in a closure year"
+            f"car/no-car access gap {s['access0']:.3f} → {s['access']:.3f} (wider in "
+            f"{s['access_up']:.0%}); QoL gap {s['gap']:+.4f} over the run (wider in "
+            f"{s['gap_up']:.0%}), {s['jump']:+.4f} in a closure year"
             for k, s in s19.items()
         ),
     )
