@@ -76,3 +76,18 @@ def test_size_and_added_facility_variants_compose_to_the_intended_towns():
         return sum(p.count for p in t.providers if p.type.value == "gp")
 
     assert gps(town(centre_gp("very_peripheral"))) == gps(town(["town=very_peripheral"])) + 1
+
+
+def test_a_kind_exits_when_its_last_provider_closes_and_reenters_when_it_opens_again():
+    from validation_facts.structure import MIN_YEARS_LEFT, type_exits
+
+    years = 12
+    counts = [{(0, "gp"): 1, (0, "pub"): 2, (0, "pool"): 1} for _ in range(years + 1)]
+    for t in range(3, years + 1):
+        counts[t] = {(0, "gp"): 1, (0, "pub"): 1}  # a pub closes (no exit), the pool exits
+    for t in range(2, 5):
+        del counts[t][(0, "gp")]  # the GP exits in year 2 and re-enters in year 5
+    late = years - MIN_YEARS_LEFT + 1
+    for t in range(late, years + 1):
+        counts[t].pop((0, "pub"))  # the last pub closes too late to count
+    assert type_exits(counts, years) == (2, 1)
