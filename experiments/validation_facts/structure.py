@@ -1,10 +1,14 @@
 """Stylised facts of services, budget and town structure (seed-notes §7.1, §7.3, §7.4).
 
-SF15 irreversibility of service losses, SF21 concentration and loss of variety in local
-retail (more to come in this module: SF16, SF19, SF4, SF18). ``observe`` keeps, per run, the
-year's open providers by kind and format, the new events with their municipality, the
-budget's investment share and backlog, the bus service level and the QoL of adults with and
-without a car; the facts read them from ``run.extra``.
+SF4 size gradient (the peripheral archetype scaled), SF15 irreversibility of service losses,
+SF16 one added facility in a small vs a large town, SF18 fiscal squeeze under rising
+mandatory spending, SF19 the public-transport threshold and the car/no-car gap, SF21
+concentration and loss of variety in local retail. ``VARIANTS`` adds the runs they need
+(built from the archetypes' town files with Hydra overrides, no new config files).
+``observe`` keeps, per run, the open providers by kind and format (and by municipality), the
+new events with their municipality, retail turnover, the budget's investment share and
+backlog, the bus departures and riders, and the QoL and access of adults with and without a
+car; the facts read them from ``run.extra``.
 """
 
 from __future__ import annotations
