@@ -177,6 +177,12 @@ def observe(name: str, model, year: int, extra: dict) -> None:
             key = (p.municipality, p.kind.value)
             by_municipality[key] = by_municipality.get(key, 0) + 1
     extra.setdefault("counts_m", []).append(by_municipality)
+    by_place: dict[tuple[int, str], int] = {}
+    for p in model.services.providers:
+        if p.kind.value not in NOT_SERVICES:
+            key = (p.place, p.kind.value)
+            by_place[key] = by_place.get(key, 0) + 1
+    extra.setdefault("counts_p", []).append(by_place)
 
 
 # -- the facts ------------------------------------------------------------------------------
@@ -206,7 +212,8 @@ def exits_and_reentry(events: list[tuple], years: int) -> tuple[int, int]:
 
 
 def type_exits(counts_m: list[dict[tuple[int, str], int]], years: int) -> tuple[int, int]:
-    """(exits, exits never re-entered) of residents' service kinds from municipalities.
+    """(exits, exits never re-entered) of residents' service kinds from municipalities (or
+    places: any integer key works).
 
     ``counts_m[t]`` has the open providers by (municipality, kind) after year ``t``. A kind
     exits in year t when the municipality had one before and none after, with at least
@@ -236,12 +243,16 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         closures = [exits_and_reentry(r.extra.get("events", []), years) for r in rs]
         exits, lost = sum(e for e, _ in kinds), sum(x for _, x in kinds)
         c_exits, c_lost = sum(e for e, _ in closures), sum(x for _, x in closures)
+        places = [type_exits(r.extra["counts_p"], years) for r in rs]
         return {
             "exits": exits,
             "lost": lost / exits if exits else 0.0,
             "runs": float(np.mean([x > 0 for _, x in kinds])),
             "closures": c_exits,
             "closures_lost": c_lost / c_exits if c_exits else 0.0,
+            "place_runs": float(np.mean([x > 0 for _, x in places])),
+            "place_exits": sum(e for e, _ in places),
+            "place_lost": sum(x for _, x in places),
         }
 
     s15 = {k: irreversible(rs) for k, rs in (("VP", V), ("P", P), ("C", C))}
@@ -258,7 +269,9 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         "; ".join(
             f"{k}: runs with an unrecovered exit {s['runs']:.0%}, {s['lost']:.0%} of "
             f"{s['exits']} exits not re-entered; of all {s['closures']} closures "
-            f"{s['closures_lost']:.0%} without a later opening of the kind"
+            f"{s['closures_lost']:.0%} without a later opening of the kind; by place (a "
+            f"village or district losing its last one) {s['place_lost']} of {s['place_exits']} "
+            f"exits not re-entered, in {s['place_runs']:.0%} of runs"
             for k, s in s15.items()
         ),
     )
