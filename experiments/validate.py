@@ -522,14 +522,9 @@ def not_tested(rows: list[dict]) -> dict[str, str]:
 
 
 NOT_TESTED = {
-    "SF4 size gradient": "needs peripheral towns of several sizes; the archetypes differ in more than size (a generated size series is future work)",
     "SF6 jobs–population decoupling": "no lever adds local jobs exogenously yet",
     "SF12 land race harms all": "the region's towns do not exchange residents (newcomers come from outside, leavers go outside), so one town's cheap land cannot draw households from another; greenfield is one rule for all towns, with no per-town choice to defect with",
-    "SF16 small is beautiful": "added facility per town size: addressed by the issue-11 services work",
     "SF17 marginality culture buffers": "informal support: addressed by the issue-11 access work",
-    "SF18 fiscal squeeze": "no rising mandatory social spending path in the budget",
-    "SF19 public-transport threshold": "bus lines close on their own demand rule; the threshold and car/no-car gap are not extracted here",
-    "SF21 concentration / monoculture": "chain share and variety: addressed by the issue-11 services work",
     "SF22 skills shortage": "no skilled vacancies in the labour model",
     "SF24 rural labour niche": "no firm relocation from the city",
     "SF31 elite capture": "participation breadth acts on civic life, but QoL by group (youth, newcomers) is not compared here",

@@ -1,10 +1,14 @@
 """Stylised facts of services, budget and town structure (seed-notes §7.1, §7.3, §7.4).
 
-SF15 irreversibility of service losses, SF21 concentration and loss of variety in local
-retail (more to come in this module: SF16, SF19, SF4, SF18). ``observe`` keeps, per run, the
-year's open providers by kind and format, the new events with their municipality, the
-budget's investment share and backlog, the bus service level and the QoL of adults with and
-without a car; the facts read them from ``run.extra``.
+SF4 size gradient (the peripheral archetype scaled), SF15 irreversibility of service losses,
+SF16 one added facility in a small vs a large town, SF18 fiscal squeeze under rising
+mandatory spending, SF19 the public-transport threshold and the car/no-car gap, SF21
+concentration and loss of variety in local retail. ``VARIANTS`` adds the runs they need
+(built from the archetypes' town files with Hydra overrides, no new config files).
+``observe`` keeps, per run, the open providers by kind and format (and by municipality), the
+new events with their municipality, retail turnover, the budget's investment share and
+backlog, the bus departures and riders, and the QoL and access of adults with and without a
+car; the facts read them from ``run.extra``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 import yaml
 from scipy import stats
 
+from sim import accessibility
 from sim.config import ServiceType
 
 if TYPE_CHECKING:
@@ -63,10 +68,15 @@ def scaled(name: str, scale: float) -> list[str]:
     return out
 
 
+BUS_THRESHOLD = 360.0
+"""SF19: riders a line needs in the threshold variant (VP's line has about 400 at year 0, the
+default threshold is 150; assumption to let the decline cross it within 20 years)."""
+BUS_RUN = "very_peripheral_bus_threshold"
 GP_TOWNS = ("very_peripheral", "peripheral", "central")
 VARIANTS: dict[str, list[str]] = {
     **{f"{t}_plus_gp": centre_gp(t) for t in GP_TOWNS},
     **{f"peripheral_x{s}": scaled("peripheral", s) for s in SIZE_SCALES},
+    BUS_RUN: ["town=very_peripheral", f"services.bus_line.min_users={BUS_THRESHOLD}"],
     "peripheral_social": [
         "town=peripheral",
         f"municipality.mandatory_growth_per_year={SOCIAL_GROWTH}",
@@ -125,15 +135,27 @@ def observe(name: str, model, year: int, extra: dict) -> None:
         backlog += m.backlog_eur
     extra.setdefault("investment_share", []).append(invest / spend if spend > 0 else np.nan)
     extra.setdefault("backlog_eur", []).append(backlog)
-    # bus (SF19): departures a day on the edges open lines serve; riders of each line
-    departures = {frozenset(e.between): e.bus_departures_per_day or 0.0 for e in town.config.edges}
+    # bus (SF19): departures a day on the town's edges (municipal lines' edges only while an
+    # open line serves them); riders of each line
+    municipal = {
+        frozenset(pair)
+        for item in town.config.providers
+        if item.type is ServiceType.bus_line
+        for pair in pairwise(item.route)
+    }
     served: set[frozenset] = set()
     lines = {}
     for line in model.services.open_of(ServiceType.bus_line):
         route = [town.names[x] for x in line.route]
         served |= {frozenset(pair) for pair in pairwise(route)}
         lines[int(line.unique_id)] = (line.users, line.settings.min_users)
-    extra.setdefault("bus_departures", []).append(sum(departures.get(e, 0.0) for e in served))
+    extra.setdefault("bus_departures", []).append(
+        sum(
+            e.bus_departures_per_day or 0.0
+            for e in town.config.edges
+            if frozenset(e.between) not in municipal or frozenset(e.between) in served
+        )
+    )
     extra.setdefault("bus_lines", []).append(lines)
     # QoL of adults with and without a car (SF19)
     people = model.population.people
@@ -143,6 +165,24 @@ def observe(name: str, model, year: int, extra: dict) -> None:
     qol = model.qol[adults]
     extra.setdefault("qol_car", []).append(float(qol[car].mean()) if car.any() else np.nan)
     extra.setdefault("qol_no_car", []).append(float(qol[~car].mean()) if (~car).any() else np.nan)
+    situations = accessibility.resident_situations(model, adults)
+    access = accessibility.local_services_score(model, situations)
+    extra.setdefault("access_gap", []).append(
+        float(access[car].mean() - access[~car].mean()) if car.any() and (~car).any() else np.nan
+    )
+    # residents' services open per municipality and kind (SF15)
+    by_municipality: dict[tuple[int, str], int] = {}
+    for p in model.services.providers:
+        if p.kind.value not in NOT_SERVICES:
+            key = (p.municipality, p.kind.value)
+            by_municipality[key] = by_municipality.get(key, 0) + 1
+    extra.setdefault("counts_m", []).append(by_municipality)
+    by_place: dict[tuple[int, str], int] = {}
+    for p in model.services.providers:
+        if p.kind.value not in NOT_SERVICES:
+            key = (p.place, p.kind.value)
+            by_place[key] = by_place.get(key, 0) + 1
+    extra.setdefault("counts_p", []).append(by_place)
 
 
 # -- the facts ------------------------------------------------------------------------------
@@ -171,6 +211,25 @@ def exits_and_reentry(events: list[tuple], years: int) -> tuple[int, int]:
     return exits, lost
 
 
+def type_exits(counts_m: list[dict[tuple[int, str], int]], years: int) -> tuple[int, int]:
+    """(exits, exits never re-entered) of residents' service kinds from municipalities (or
+    places: any integer key works).
+
+    ``counts_m[t]`` has the open providers by (municipality, kind) after year ``t``. A kind
+    exits in year t when the municipality had one before and none after, with at least
+    ``MIN_YEARS_LEFT`` years left; it is re-entered if the kind is open there in a later year.
+    """
+    exits = lost = 0
+    keys = {k for counts in counts_m for k in counts}
+    for key in keys:
+        series = [counts.get(key, 0) for counts in counts_m]
+        for t in range(1, min(years, len(series) - 1) - MIN_YEARS_LEFT + 1):
+            if series[t - 1] > 0 and series[t] == 0:
+                exits += 1
+                lost += not any(c > 0 for c in series[t + 1 :])
+    return exits, lost
+
+
 def facts(runs: dict[str, list[Run]], years: int, add) -> None:
     from validate import at, change, verdict
 
@@ -179,25 +238,40 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
     base = f"no policy, {n} seeds, {years} years"
 
     # SF15
-    def irreversible(rs: list[Run]) -> tuple[float, float, int]:
-        pairs = [exits_and_reentry(r.extra.get("events", []), years) for r in rs]
-        exits = sum(e for e, _ in pairs)
-        lost = sum(x for _, x in pairs)
-        share_exits = lost / exits if exits else 0.0
-        share_runs = float(np.mean([x > 0 for _, x in pairs]))
-        return share_exits, share_runs, exits
+    def irreversible(rs: list[Run]) -> dict[str, float]:
+        kinds = [type_exits(r.extra["counts_m"], years) for r in rs]
+        closures = [exits_and_reentry(r.extra.get("events", []), years) for r in rs]
+        exits, lost = sum(e for e, _ in kinds), sum(x for _, x in kinds)
+        c_exits, c_lost = sum(e for e, _ in closures), sum(x for _, x in closures)
+        places = [type_exits(r.extra["counts_p"], years) for r in rs]
+        return {
+            "exits": exits,
+            "lost": lost / exits if exits else 0.0,
+            "runs": float(np.mean([x > 0 for _, x in kinds])),
+            "closures": c_exits,
+            "closures_lost": c_lost / c_exits if c_exits else 0.0,
+            "place_runs": float(np.mean([x > 0 for _, x in places])),
+            "place_exits": sum(e for e, _ in places),
+            "place_lost": sum(x for _, x in places),
+        }
 
     s15 = {k: irreversible(rs) for k, rs in (("VP", V), ("P", P), ("C", C))}
-    periphery = max(s15["VP"][0], s15["P"][0])
     add(
         "SF15 possible irreversibility",
-        f"C, P, VP, {base}; exits = closures of a residents' service (shocks included) with "
-        f">= {MIN_YEARS_LEFT} years left",
-        "share of exits with no provider of that kind re-opening in the municipality within "
-        "the horizon: > 0 in P/VP and larger there than in C",
-        verdict(periphery > 0, s15["VP"][0] > s15["C"][0] and s15["P"][0] > s15["C"][0]),
+        f"C, P, VP, {base}; an exit = the last provider of a residents' service kind in a "
+        f"municipality closes (shocks included), with >= {MIN_YEARS_LEFT} years left",
+        "share of runs with an exit not re-entered (no provider of the kind re-opens there "
+        "within the horizon): > 0 in P/VP and larger there than in C",
+        verdict(
+            max(s15["VP"]["runs"], s15["P"]["runs"]) > 0,
+            min(s15["VP"]["runs"], s15["P"]["runs"]) > s15["C"]["runs"],
+        ),
         "; ".join(
-            f"{k} {s[0]:.0%} of {s[2]} exits not re-entered (runs with one: {s[1]:.0%})"
+            f"{k}: runs with an unrecovered exit {s['runs']:.0%}, {s['lost']:.0%} of "
+            f"{s['exits']} exits not re-entered; of all {s['closures']} closures "
+            f"{s['closures_lost']:.0%} without a later opening of the kind; by place (a "
+            f"village or district losing its last one) {s['place_lost']} of {s['place_exits']} "
+            f"exits not re-entered, in {s['place_runs']:.0%} of runs"
             for k, s in s15.items()
         ),
     )
@@ -249,9 +323,10 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         f"P (VP and C for comparison), {base}; local retail = groceries (all formats) and "
         "bakeries; chain = the supermarket/discounter format; variety = kinds (grocery formats "
         "apart) of residents' services open",
-        "Herfindahl index of local retail turnover or the chains' share of it rises (year 1 → "
-        "end, mean); variety falls (year 0 → end, mean)",
-        verdict(p21["hhi"] > p21["hhi0"] or p21["turnover"] > p21["turnover0"], p21["variety"] < 0),
+        "chains' share of local retail turnover rises (year 1 → end, mean); its Herfindahl "
+        "index rises; variety falls (year 0 → end, mean) (seed-notes: Herfindahl or chain "
+        "share)",
+        verdict(p21["turnover"] > p21["turnover0"], p21["hhi"] > p21["hhi0"], p21["variety"] < 0),
         "; ".join(
             f"{k} chain share {s['chain0']:.2f} → {s['chain']:.2f} (up in {s['chain_up']:.0%}), "
             f"variety {s['variety']:+.1f} (down in {s['variety_down']:.0%}), independent shops "
@@ -317,5 +392,134 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
                 (runs[f"peripheral_x{SIZE_SCALES[0]}"], P, runs[f"peripheral_x{SIZE_SCALES[1]}"]),
                 strict=True,
             )
+        ),
+    )
+
+    # SF19
+    def threshold(rs: list[Run]) -> dict[str, float]:
+        """Bus lines closed (for too few riders, or cut): riders / minimum the year before, the
+        drop in departures that year, riders' yearly change before; the car/no-car QoL gap
+        over the run and its jump in a closure year."""
+        ratio, drop, riders_change, jumps, access_jumps = [], [], [], [], []
+        closed_runs = cut_runs = 0
+        for r in rs:
+            deps, lines = r.extra["bus_departures"], r.extra["bus_lines"]
+            gap = np.array(r.extra["qol_car"]) - np.array(r.extra["qol_no_car"])
+            access_gap = np.array(r.extra["access_gap"])
+            closed = [
+                e for e in r.extra.get("events", []) if e[1] == "closure" and e[2] == "bus_line"
+            ]
+            closed_runs += any(e[5] == "too few riders" for e in closed)
+            cut_runs += any(e[5] != "too few riders" for e in closed)
+            for year, _k, _t, _f, _m, why in closed:
+                if year < 2:
+                    continue
+                jumps.append(gap[year] - gap[year - 1])
+                access_jumps.append(access_gap[year] - access_gap[year - 1])
+                if why != "too few riders":
+                    continue
+                before = lines[year - 1]
+                for key in [k for k in before if k not in lines[year]]:  # the line gone
+                    users, minimum = before[key]
+                    ratio.append(users / minimum)
+                    if key in lines[year - 2] and lines[year - 2][key][0] > 0:
+                        riders_change.append(abs(users / lines[year - 2][key][0] - 1.0))
+                if deps[year - 1] > 0:
+                    drop.append(1.0 - deps[year] / deps[year - 1])
+        gaps = np.array(
+            [
+                (r.extra["qol_car"][years] - r.extra["qol_no_car"][years])
+                - (r.extra["qol_car"][0] - r.extra["qol_no_car"][0])
+                for r in rs
+            ]
+        )
+        access = np.array([r.extra["access_gap"][years] - r.extra["access_gap"][0] for r in rs])
+
+        def mean(x: list[float]) -> float:
+            return float(np.nanmean(x)) if x else np.nan
+
+        return {
+            "closed_runs": closed_runs / len(rs),
+            "cut_runs": cut_runs / len(rs),
+            "ratio": mean(ratio),
+            "drop": mean(drop),
+            "riders": mean(riders_change),
+            "jump": mean(jumps),
+            "access_jump": mean(access_jumps),
+            "gap": float(gaps.mean()),
+            "gap_up": float(np.mean(gaps > 0)),
+            "access0": float(np.mean([r.extra["access_gap"][0] for r in rs])),
+            "access": float(np.mean([r.extra["access_gap"][years] for r in rs])),
+            "access_up": float(np.mean(access > 0)),
+        }
+
+    s19 = {
+        k: threshold(rs)
+        for k, rs in (("VP", V), ("P", P), (f"VP at {BUS_THRESHOLD:.0f} riders", runs[BUS_RUN]))
+    }
+    v19, t19 = s19["VP"], s19[f"VP at {BUS_THRESHOLD:.0f} riders"]
+    jump = t19["drop"] > 0.25 and t19["drop"] > 3 * t19["riders"] and t19["ratio"] < 1
+    add(
+        "SF19 public-transport threshold",
+        f"VP and P, {base}; VP with the bus line's threshold (services.bus_line.min_users) "
+        f"raised from 150 to {BUS_THRESHOLD:.0f} riders (about 0.9 × its riders at year 0) so "
+        "that the decline crosses it",
+        "at a closure for too few riders, riders are below the threshold and bus departures "
+        "drop by > 25 % in one year, > 3 × riders' yearly change before (a discontinuity); the "
+        "accessibility gap (QoL component local_services, adults with minus without a car) "
+        "widens in VP (year 0 → end, mean); at the default threshold a line closes for too few "
+        "riders in some VP or P run",
+        verdict(
+            jump,
+            v19["access"] > v19["access0"],
+            max(v19["closed_runs"], s19["P"]["closed_runs"]) > 0,
+        ),
+        "; ".join(
+            f"{k}: line closed for too few riders in {s['closed_runs']:.0%} of runs, cut by the "
+            f"consolidation plan in {s['cut_runs']:.0%}; riders/threshold {s['ratio']:.2f}, "
+            f"bus departures −{s['drop']:.0%} in the year vs riders ±{s['riders']:.0%}/yr before; "
+            f"car/no-car access gap {s['access0']:.3f} → {s['access']:.3f} (wider in "
+            f"{s['access_up']:.0%}), {s['access_jump']:+.4f} in a closure year; QoL gap {s['gap']:+.4f} over the run (wider in "
+            f"{s['gap_up']:.0%}), {s['jump']:+.4f} in a closure year"
+            for k, s in s19.items()
+        )
+        + " (VP's line takes its villages to Mitte in 33–35 min without a car, bus minutes plus "
+        "the 15-min wait, beyond the 30-min no-car catchment (qol.access_zones_no_car), so its "
+        "closure leaves local-services access unchanged)",
+    )
+
+    # SF18
+    def squeeze(rs: list[Run]) -> dict[str, float]:
+        share = np.array([r.extra["investment_share"] for r in rs], dtype=float)
+        backlog = np.array([r.extra["backlog_eur"] for r in rs], dtype=float)
+        slopes = [np.polyfit(np.arange(1, years + 1), s[1:], 1)[0] for s in share]
+        return {
+            "share1": float(share[:, 1].mean()),
+            "share": float(share[:, years].mean()),
+            "slope": float(np.mean(slopes)),
+            "falls": float(np.mean([s < 0 for s in slopes])),
+            "backlog0": float(backlog[:, 0].mean()) / 1e6,
+            "backlog": float(backlog[:, years].mean()) / 1e6,
+            "rises": float(np.mean(backlog[:, years] > backlog[:, 0])),
+        }
+
+    s18 = {"P": squeeze(P), "P social": squeeze(runs["peripheral_social"])}
+    q = s18["P social"]
+    add(
+        "SF18 fiscal squeeze",
+        f"P with mandatory (social) spending per resident growing {SOCIAL_GROWTH:.1%} a year "
+        "(municipality.mandatory_growth_per_year; seed-notes Q28) vs without, "
+        f"{base}; investment share = infrastructure paid plus backlog caught up / spending",
+        "with the path: investment share falls (slope over years 1–end < 0, mean) and the "
+        "maintenance backlog rises (end > year 0, mean), both more than without",
+        verdict(
+            q["slope"] < 0 and q["slope"] < s18["P"]["slope"],
+            q["backlog"] > q["backlog0"] and q["backlog"] > s18["P"]["backlog"],
+        ),
+        "; ".join(
+            f"{k}: investment share {s['share1']:.3f} → {s['share']:.3f} (slope "
+            f"{s['slope']:+.4f}/yr, falls in {s['falls']:.0%}), backlog {s['backlog0']:.1f} → "
+            f"{s['backlog']:.1f} M EUR (rises in {s['rises']:.0%})"
+            for k, s in s18.items()
         ),
     )
