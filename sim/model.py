@@ -91,6 +91,7 @@ class TownModel(mesa.Model):
         self.employers = Employers(self)  # employers' fortunes, closures, relocations
         self.tie_counts = self.population.tie_counts()  # ties per person (refreshed every year)
         self.civic.assign_ideas(self.population.alive_rows)
+        self.civic.choose_key_persons()  # after the ideas: a key person without one gets one
         self.network_changed()
         work.update_work(self, self.population.alive_rows)
         self.qol = accessibility.quality_of_life(self)

@@ -130,3 +130,37 @@ def _run(cfg) -> TownModel:
     for _ in range(cfg.years):
         model.step()
     return model
+
+
+# -- key persons ------------------------------------------------------------------------------
+
+
+def key_config(seed: int, per_10000: float, years: int = 8):
+    cfg = tiny_config(years=years, seed=seed, residents=3000)
+    k = cfg.civic.key_persons
+    k.per_10000_adults, k.join_chance, k.recruitment_boost = per_10000, 1.0, 1.0
+    return cfg
+
+
+def test_key_persons_are_well_connected_skilled_adults_and_vary_in_number():
+    counts = []
+    for seed in range(6):
+        model = TownModel(key_config(seed, per_10000=50.0))
+        rows = model.civic.key_rows()
+        counts.append(rows.size)
+        degree = model.tie_counts[0]
+        adults = model.population.alive_rows[
+            model.population.people.age[model.population.alive_rows] >= 20
+        ]
+        assert np.all(degree[rows] >= np.quantile(degree[adults], 0.75))
+        assert all(model.resident_of(r) in model.civic.change_agents for r in rows)
+    assert len(set(counts)) > 1 and min(counts) > 0  # Poisson: towns differ in their number
+
+
+def test_key_persons_raise_the_chance_that_initiatives_launch():
+    launched = {0.0: 0, 100.0: 0}
+    for per_10000 in launched:
+        for seed in range(6):
+            model = _run(key_config(seed, per_10000))
+            launched[per_10000] += sum(i.launched_year is not None for i in model.civic.initiatives)
+    assert launched[100.0] > launched[0.0]
