@@ -17,7 +17,9 @@ each municipality:
 
 Each source draws from its own keyed stream, so experiments can switch one on alone
 (experiments/divergence.py). Jobs lost by shrinking or closing go to the service system's
-list of lost jobs: their holders look for new work after the budget phase.
+list of lost jobs: their holders look for new work after the budget phase. Newcomer families
+and young adults arrive in proportion to (employer jobs now / at the start) ^
+``economy.arrivals_jobs_elasticity`` (:meth:`Employers.arrivals_factor`, sim/migration.py).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Employers:
             self.home_municipality, weights=jobs, minlength=town.n_municipalities
         )
         self.initial_base = model.services.base_jobs[town.home_places].copy()
+        self.initial_employer_jobs = self.employer_jobs()
         self.relocations: list[tuple[int, int, float]] = []
         self.closures: list[tuple[int, int, float]] = []
 
@@ -158,6 +161,28 @@ class Employers:
             if jobs > 0:
                 services.lose_jobs(place, jobs)
         services.base_jobs[places] = base
+
+    def employer_jobs(self) -> np.ndarray:
+        """Per municipality: the other local jobs plus the manufacturers' staff (the jobs this
+        process moves; services' staff, which follow their users, are not counted)."""
+        town = self.model.town
+        jobs = np.bincount(
+            self.home_municipality,
+            weights=self.model.services.base_jobs[town.home_places],
+            minlength=town.n_municipalities,
+        )
+        for firm in self._manufacturers():
+            jobs[firm.municipality] += firm.staff
+        return jobs
+
+    def arrivals_factor(self, municipality: int) -> float:
+        """Multiplier on newcomer families and young adults: (employer jobs now / at the start)
+        ^ ``economy.arrivals_jobs_elasticity`` (1 while the employers' jobs are unchanged)."""
+        start = self.initial_employer_jobs[municipality]
+        if start <= 0:
+            return 1.0
+        ratio = max(self.employer_jobs()[municipality], 0.0) / start
+        return float(ratio**self.cfg.arrivals_jobs_elasticity)
 
     @property
     def relocated_jobs(self) -> float:

@@ -164,3 +164,20 @@ def test_key_persons_raise_the_chance_that_initiatives_launch():
             model = _run(key_config(seed, per_10000))
             launched[per_10000] += sum(i.launched_year is not None for i in model.civic.initiatives)
     assert launched[100.0] > launched[0.0]
+
+
+def test_more_employer_jobs_bring_more_newcomers_and_arrivals_factor_is_one_at_start():
+    arrivals = {}
+    for share in (0.0, 1.0):
+        total = 0
+        for seed in range(4):
+            cfg = employer_config(
+                seed=seed, years=6, job_growth_share=share, arrivals_jobs_elasticity=1.0
+            )
+            model = TownModel(cfg)
+            assert model.employers.arrivals_factor(0) == 1.0
+            for _ in range(cfg.years):
+                model.step()
+                total += model.flows.in_migrants
+        arrivals[share] = total
+    assert arrivals[1.0] > arrivals[0.0]

@@ -88,6 +88,17 @@ class EconomyConfig:
         source="assumption (a Mittelstand firm; seed-notes Q70)",
         doc="largest staff of a relocating firm",
     )
+    arrivals_jobs_elasticity: float = param(
+        0.5,
+        min=0,
+        max=5,
+        unit="",
+        role="uncertainty",
+        source="assumption (newcomers of working age follow local labour demand, seed-notes "
+        "M-W1: partly, the rest of the jobs go to in-commuters; vary it)",
+        doc="newcomer families and young adults x (employer jobs / initial employer jobs)^e; "
+        "employer jobs: the other local jobs plus the manufacturers' staff",
+    )
     job_growth_share: float = param(
         0.0,
         min=-0.9,
