@@ -540,7 +540,6 @@ NOT_TESTED = {
     "SF18 fiscal squeeze": "no rising mandatory social spending path in the budget",
     "SF19 public-transport threshold": "bus lines close on their own demand rule; the threshold and car/no-car gap are not extracted here",
     "SF21 concentration / monoculture": "chain share and variety: addressed by the issue-11 services work",
-    "SF22 skills shortage": "no skilled vacancies in the labour model",
     "SF31 elite capture": "participation breadth acts on civic life, but QoL by group (youth, newcomers) is not compared here",
     "SF32 engagement style shift": "no formal vs informal engagement",
     "SF34 co-benefit condition": "initiatives have no expected payoff that drives adoption",

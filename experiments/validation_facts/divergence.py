@@ -1,6 +1,7 @@
-"""Stylised facts of jobs and divergence (seed-notes §7): SF6, SF24, SF28, SF39.
+"""Stylised facts of jobs and divergence (seed-notes §7): SF6, SF22, SF24, SF28, SF39.
 
-SF6 jobs–population decoupling (the job-growth lever), SF24 the rural labour niche (firms
+SF6 jobs–population decoupling (the job-growth lever), SF22 skills shortage (manufacturing
+jobs the town's labour pool cannot fill), SF24 the rural labour niche (firms
 relocating from the city, more when its labour market is tight), SF28 the actor constellation
 (spread across seeds, explained by initial engagement or the number of key persons), SF39
 heterogeneity (stable or growing peripheral towns). ``observe`` keeps, per run, the local jobs
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
+
+from sim.config import ServiceType
 
 if TYPE_CHECKING:
     from validate import Run
@@ -41,6 +44,15 @@ def observe(name: str, model, year: int, extra: dict) -> None:
     extra.setdefault("local_jobs", []).append(float(town.jobs[town.home_places].sum()))
     if year == 0:
         extra["key_persons"] = int(model.civic.key_rows().size)
+    # SF22: manufacturing jobs the labour pool cannot fill (residents 25–64 per job below
+    # services.manufacturer_labour_ratio), as a share of the manufacturers' staff.
+    cfg = model.config.services
+    p = model.population.people
+    rows = model.population.alive_rows
+    pool = int(((p.age[rows] >= cfg.labour_age_min) & (p.age[rows] <= cfg.labour_age_max)).sum())
+    staff = sum(f.staff for f in model.services.open_of(ServiceType.manufacturer))
+    unfilled = max(staff - pool / cfg.manufacturer_labour_ratio, 0.0) if staff else 0.0
+    extra.setdefault("skilled_vacancy", []).append(unfilled / staff if staff else 0.0)
     employers = model.employers
     extra["relocations"] = len(employers.relocations)
     extra["relocated_jobs"] = employers.relocated_jobs
@@ -80,6 +92,22 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         f"population {np.mean(pc):+.1f} % → {np.mean(gc):+.1f} % (falls in {falls:.0%}); local "
         f"jobs {np.mean(jobs_b):+.1f} % → {np.mean(jobs_g):+.1f} %; elasticity {elasticity:.2f} "
         "(jobs act through the commute, not through unemployment: young people still leave to study)",
+    )
+
+    # SF22: unfilled skilled (manufacturing) jobs persist or grow.
+    vac = np.array([r.extra["skilled_vacancy"] for r in P])  # runs x years 0..years
+    half = years // 2
+    early, late = vac[:, 1 : half + 1].mean(), vac[:, half + 1 :].mean()
+    any_vac = float(np.mean(vac[:, 1:].max(axis=1) > 0))
+    add(
+        "SF22 skills shortage",
+        f"P (one export-oriented manufacturer, whose staff follows its fortunes), {base}",
+        "skilled vacancy rate (manufacturing jobs the pool of residents 25–64 cannot fill at "
+        "services.manufacturer_labour_ratio per job) > 0 and higher in the second half",
+        "holds" if late > 0 and late > early else "partly" if any_vac > 0 else "fails",
+        f"vacancy rate years 1–{half} {early:.1%}, years {half + 1}–{years} {late:.1%}; "
+        f"some vacancy in {any_vac:.0%} of runs (a firm short of labour for 5 years leaves; "
+        "skills are not modelled, only the working-age pool)",
     )
 
     # SF24: firms relocate from the city, more when its labour market is tight.
