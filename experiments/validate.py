@@ -420,16 +420,6 @@ def facts(runs: dict[str, list[Run]], years: int) -> list[dict]:
         "holds" if civic_per(V) > civic_per(C) else "fails",
         f"VP {civic_per(V):.4f}, C {civic_per(C):.4f} per initiative",
     )
-    # SF28
-    sd = np.std(pc, ddof=1)
-    rho, pval = stats.spearmanr([r.engagement0 for r in P], pc)
-    add(
-        "SF28 actor constellation → divergence",
-        f"P, {base}",
-        "spread of population change across seeds > 0 and partly explained by initial engagement (p < 0.1)",
-        verdict(sd > 0, pval < 0.1 and rho > 0),
-        f"SD {sd:.2f} pp; Spearman ρ(initial engagement, change) {rho:+.2f} (p = {pval:.2f})",
-    )
     # SF29
     inst = [at(r, "initiatives_institutionalised", years) for r in P]
     net = [r.metrics["net_migration"].sum() for r in P]
@@ -498,15 +488,6 @@ def facts(runs: dict[str, list[Run]], years: int) -> list[dict]:
         "holds" if cs_c > cs_p else "fails",
         f"C {cs_c:.2f}, P {cs_p:.2f} (in-commuters not modelled)",
     )
-    # SF39
-    stable = np.mean([s >= -2.0 for s in pc])
-    add(
-        "SF39 heterogeneity",
-        f"P, {base}",
-        ">= 10 % of P runs stable (change >= -2 %) or growing",
-        "holds" if stable >= 0.1 else "fails",
-        f"{stable:.0%} stable; changes {min(pc):+.1f} … {max(pc):+.1f} %",
-    )
     for m in fact_modules():
         m.facts(runs, years, add)
     return sorted(out, key=lambda r: int(r["fact"].split()[0][2:]))
@@ -522,11 +503,8 @@ def not_tested(rows: list[dict]) -> dict[str, str]:
 
 
 NOT_TESTED = {
-    "SF6 jobs–population decoupling": "no lever adds local jobs exogenously yet",
     "SF12 land race harms all": "the region's towns do not exchange residents (newcomers come from outside, leavers go outside), so one town's cheap land cannot draw households from another; greenfield is one rule for all towns, with no per-town choice to defect with",
     "SF17 marginality culture buffers": "informal support: addressed by the issue-11 access work",
-    "SF22 skills shortage": "no skilled vacancies in the labour model",
-    "SF24 rural labour niche": "no firm relocation from the city",
     "SF31 elite capture": "participation breadth acts on civic life, but QoL by group (youth, newcomers) is not compared here",
     "SF32 engagement style shift": "no formal vs informal engagement",
     "SF34 co-benefit condition": "initiatives have no expected payoff that drives adoption",

@@ -313,9 +313,10 @@ def _arrivals(
     broadband = float(np.average(town.broadband, weights=free)) if free.sum() > 0 else 0.0
 
     arrivals: list[tuple[Origin, int]] = []
+    jobs = model.employers.arrivals_factor(municipality)  # local labour demand (sim/employers.py)
     rates = {
-        Origin.family: m.in_rate_family,
-        Origin.young_adult: m.in_rate_young_adult,
+        Origin.family: m.in_rate_family * jobs,
+        Origin.young_adult: m.in_rate_young_adult * jobs,
         Origin.retiree: m.in_rate_retiree,
         Origin.remote_worker: m.in_rate_remote_worker * broadband * remote_pull,
     }

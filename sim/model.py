@@ -14,6 +14,7 @@ from sim.accessibility import Accessibility
 from sim.agents.resident import Resident
 from sim.civic import CivicSystem
 from sim.config import Config, LifeStage
+from sim.employers import Employers
 from sim.events import EventLog
 from sim.housing import HousingMarket
 from sim.metrics import Recorder, YearFlows
@@ -48,6 +49,7 @@ class TownModel(mesa.Model):
         civic: change agents and initiatives.
         services: providers, municipalities, bus lines, jobs.
         shocks: the configured shock.
+        employers: the employers' fortunes, closures and relocations (sim/employers.py).
         recorder: yearly metrics and age-sex counts; year 0 is the initial state.
     """
 
@@ -86,8 +88,10 @@ class TownModel(mesa.Model):
         self.housing.start_network()
         self.services.open_initial()  # providers, the municipality, bus lines, jobs
         self.shocks = Shocks(config.shock, self.town, self.services)
+        self.employers = Employers(self)  # employers' fortunes, closures, relocations
         self.tie_counts = self.population.tie_counts()  # ties per person (refreshed every year)
         self.civic.assign_ideas(self.population.alive_rows)
+        self.civic.choose_key_persons()  # after the ideas: a key person without one gets one
         self.network_changed()
         work.update_work(self, self.population.alive_rows)
         self.qol = accessibility.quality_of_life(self)
@@ -123,10 +127,11 @@ class TownModel(mesa.Model):
         # 5. Housing
         self.housing.update()
         done("housing")
-        # 6. Services: shocks, demand and accounts, closures, successions, entries
+        # 6. Services: shocks, employers' fortunes, demand and accounts, closures, successions, entries
         year = int(self.time)
         self.services.begin_year()
         self.shocks.year(year)
+        self.employers.year(year, blocked=self.shocks.blocked(year))
         self.services.year(
             attractiveness=self.town_attractiveness(),  # after the shock, before successions
             effects=self.policies.effects,

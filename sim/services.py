@@ -306,6 +306,10 @@ class ServiceSystem:
         dirty, self._dirty = self._dirty, set()
         self.refresh_access(dirty)
 
+    def lose_jobs(self, place: int, jobs: float) -> None:
+        """``jobs`` jobs at ``place`` are gone (an employer shrank): holders look for work."""
+        self._lost_jobs.append((place, jobs))
+
     def take_lost_jobs(self) -> list[tuple[int, float]]:
         """(place, jobs) of the providers closed since the last call; their staff look for work."""
         lost, self._lost_jobs = self._lost_jobs, []

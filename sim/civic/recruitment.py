@@ -18,6 +18,9 @@ from sim.config import CivicConfig, InitiativeType, ServiceType
 from sim.town import CAR
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sim.agents.initiative import Initiative
     from sim.model import TownModel
 
 
@@ -26,6 +29,7 @@ class Recruitment:
 
     model: TownModel
     cfg: CivicConfig
+    key_person_factor: Callable[[Initiative], float]
 
     def capacity(self, municipality: int) -> float:
         """How many initiatives the municipality's civic staff can support this year."""
@@ -112,7 +116,9 @@ class Recruitment:
                 & (p.age[candidates] >= cfg.member_min_age)
                 & (municipality_of[candidates] == initiative.municipality)
             ]
+            key_person = self.key_person_factor(initiative)  # sim/civic/key_persons.py
             rate = cfg.join_rate * (cfg.join_rate_launched if initiative.phase.running else 1.0)
+            rate *= key_person
             rate *= cfg.support_recruitment if initiative.supported else 1.0
             rate *= 1.0 + cfg.learning_recruitment_share * (
                 self._learning(initiative.municipality, initiative.kind) - 1.0
@@ -161,6 +167,7 @@ class Recruitment:
                 * reach
                 * (1.0 + cfg.necessity_boost * initiative.necessity)
                 * (cfg.join_rate_launched if initiative.phase.running else 1.0)
+                * key_person
             )
             matching = (
                 cfg.matching_rate if effects.coordination_office else 0.0

@@ -10,6 +10,7 @@ from sim.agents.change_agent import ChangeAgent
 from sim.agents.initiative import Initiative
 from sim.civic.effects import CivicEffects
 from sim.civic.gaps import KINDS, Gaps
+from sim.civic.key_persons import KeyPersons
 from sim.civic.lifecycle import LifeCycle
 from sim.civic.recruitment import Recruitment
 from sim.config import InitiativeType
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from sim.model import TownModel
 
 
-class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
+class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects, KeyPersons):
     """Change agents and initiatives of the town (or of each municipality of a region).
 
     Attributes:
@@ -35,6 +36,7 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
         self.cfg = model.config.civic
         self.initiatives: list[Initiative] = []
         self.change_agents: dict[Any, ChangeAgent] = {}
+        self.key_pids = np.empty(0, dtype=np.int64)  # key persons (choose_key_persons)
         self.idea_weights = np.array(
             [getattr(self.cfg, k.name).idea_weight for k in KINDS], dtype=float
         )
@@ -122,7 +124,7 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
     # -- the year -----------------------------------------------------------------------------
 
     def year(self) -> None:
-        """Ideas, gaps, starts, support, recruitment, phases, effects, civic life (in this order)."""
+        """Ideas, gaps, starts, support, key persons joining, recruitment, phases, effects, civic life (in this order)."""
         p = self.model.population.people
         rows = self.model.population.alive_rows
         newly = rows[~p.idea_drawn[rows] & (p.age[rows] >= self.cfg.idea_min_age)]
@@ -131,6 +133,7 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects):
         gaps = self.gaps()
         self._starts(gaps)
         self._support()
+        self.key_persons_join()
         self._recruit()
         self._phases()
         self._effects()

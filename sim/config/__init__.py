@@ -26,6 +26,7 @@ from sim.config.bands import check_age_structure, check_bands
 from sim.config.civic import INITIATIVE_SOURCES, CivicConfig, InitiativeTypeConfig
 from sim.config.civic_gaps import GapsConfig
 from sim.config.demography import DemographyConfig
+from sim.config.economy import EconomyConfig
 from sim.config.housing import HousingConfig
 from sim.config.migration import MigrationConfig
 from sim.config.municipality import MunicipalityConfig
@@ -98,6 +99,7 @@ __all__ = [
     "ConfigError",
     "ConstructionRule",
     "DemographyConfig",
+    "EconomyConfig",
     "EdgeConfig",
     "GapsConfig",
     "HousingConfig",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config.civic_gaps import GapsConfig
+from sim.config.civic_key_persons import KeyPersonsConfig
 from sim.config.civic_types import INITIATIVE_SOURCES, InitiativeTypeConfig
 from sim.config.param import ASSUMPTION, param
 from sim.config.vocabulary import ConfigError
@@ -327,6 +328,7 @@ class CivicConfig:
         doc="municipal revenue from an energy cooperative (leases, taxes)",
     )
     gaps: GapsConfig = field(default_factory=GapsConfig)
+    key_persons: KeyPersonsConfig = field(default_factory=KeyPersonsConfig)
     idea_min_age: int = param(
         20,
         min=0,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sim.config.civic import CivicConfig
 from sim.config.demography import DemographyConfig
+from sim.config.economy import EconomyConfig
 from sim.config.housing import HousingConfig
 from sim.config.migration import MigrationConfig
 from sim.config.municipality import MunicipalityConfig
@@ -46,6 +47,7 @@ class Config:
     town: TownConfig = field(default_factory=TownConfig)
     demography: DemographyConfig = field(default_factory=DemographyConfig)
     work: WorkConfig = field(default_factory=WorkConfig)
+    economy: EconomyConfig = field(default_factory=EconomyConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
     housing: HousingConfig = field(default_factory=HousingConfig)
     qol: QolConfig = field(default_factory=QolConfig)
