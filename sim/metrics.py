@@ -414,9 +414,10 @@ def change_agents(model: TownModel) -> int:
 
 def civic_life_mean(model: TownModel) -> float:
     """Civic life (the QoL component), mean over residents."""
-    counts = model.municipality_population()
-    total = counts.sum()
-    return float((model.civic.civic_score * counts).sum() / total) if total else 0.0
+    rows = model.population.alive_rows
+    if rows.size == 0:
+        return 0.0
+    return float(model.civic.civic_life_of(model.population.person_place(rows), rows).mean())
 
 
 REPORTERS: dict[str, Callable[[TownModel], Any]] = {
