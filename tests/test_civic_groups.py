@@ -132,3 +132,28 @@ def test_informal_support_lowers_the_qol_loss_of_a_closure_for_those_who_have_it
     for seed in range(3):
         supported, unsupported = _closure_loss_by_support(seed, kind)
         assert 0 < supported < unsupported
+
+
+def test_civic_life_by_group_survives_renumbering_of_people_rows():
+    # Dropping the rows of people who left renumbers everyone: members keep their civic life.
+    cfg = tiny_config(years=4, seed=1, residents=2000)
+    cfg.civic.change_agent_share = 0.0
+    model = TownModel(cfg)
+    rows = model.population.alive_rows
+    core = rows[~is_broad(model, rows) & (model.population.people.age[rows] >= 45)]
+    _launch(model, ENERGY, model.rng.choice(core, 60, replace=False), model.town.index["Mitte"])
+    for _ in range(3):
+        model.step()
+    assert (~model.population.people.alive).any()  # someone died or left: rows to drop
+    place = model.population.person_place
+    before = model.civic.civic_life_of(
+        place(model.population.alive_rows), model.population.alive_rows
+    )
+    assert model.population.compact(force=True)
+    rows = model.population.alive_rows
+    remapped = model.civic.civic_life_of(place(rows), rows)
+    assert np.allclose(np.sort(remapped), np.sort(before))
+    # the table's members are the initiatives' members, renumbered the same way
+    table = model.civic.benefits.members
+    for i, initiative in enumerate(model.civic.running()):
+        assert np.array_equal(np.flatnonzero(table[i]), np.sort(initiative.members))
