@@ -178,6 +178,7 @@ class Situations:
         condition: condition of the dwelling (0..1).
         supported: informal support (a household adult with a car drives or runs errands for
             one without), or None (nobody: movers and hypothetical residents).
+        rows: people rows of residents, or None (hypothetical newcomers).
     """
 
     stage: np.ndarray
@@ -186,6 +187,7 @@ class Situations:
     job: np.ndarray
     condition: np.ndarray
     supported: np.ndarray | None = None
+    rows: np.ndarray | None = None
 
 
 def _exp_score(minutes: np.ndarray, scale: float) -> np.ndarray:
@@ -251,12 +253,14 @@ def local_services_score(model: TownModel, s: Situations) -> np.ndarray:
 
 
 def civic_life_score(model: TownModel, s: Situations) -> np.ndarray:
-    """What citizens' initiatives add to the municipality (0 without any; sim/civic/).
+    """What citizens' initiatives add for this resident (0 without any; sim/civic/benefits.py).
 
-    Destinations score 0: their civic offer is part of metropolis access.
+    Members and those an initiative serves get its full weight, others a share, young people
+    and newcomers less when its decisions are narrow (SF31); hypothetical newcomers count as
+    newcomers who are not members. Destinations score 0: their civic offer is part of
+    metropolis access.
     """
-    municipality = model.town.municipality[s.home]
-    return np.where(municipality >= 0, model.civic.civic_score[np.maximum(municipality, 0)], 0.0)
+    return model.civic.civic_life_of(s.home, s.rows)
 
 
 QOL_COMPONENTS: dict[str, Callable[[TownModel, Situations], np.ndarray]] = {
@@ -316,6 +320,7 @@ def resident_situations(model: TownModel, rows: np.ndarray) -> Situations:
         job=p.job_place[rows].astype(np.int64),
         condition=pop.dwellings.condition[dwelling].astype(float),
         supported=informal_support(model, rows),
+        rows=rows,
     )
 
 

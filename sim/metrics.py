@@ -414,9 +414,10 @@ def change_agents(model: TownModel) -> int:
 
 def civic_life_mean(model: TownModel) -> float:
     """Civic life (the QoL component), mean over residents."""
-    counts = model.municipality_population()
-    total = counts.sum()
-    return float((model.civic.civic_score * counts).sum() / total) if total else 0.0
+    rows = model.population.alive_rows
+    if rows.size == 0:
+        return 0.0
+    return float(model.civic.civic_life_of(model.population.person_place(rows), rows).mean())
 
 
 REPORTERS: dict[str, Callable[[TownModel], Any]] = {
@@ -536,6 +537,10 @@ class Recorder:
     def record_municipalities(self, model: TownModel) -> None:
         """One row per municipality (regions; a single town has one)."""
         populations = model.municipality_population()
+        rows = model.population.alive_rows
+        home = model.population.person_place(rows)
+        of = model.town.municipality[home]
+        civic = model.civic.civic_life_of(home, rows)
         for m, municipality in enumerate(model.services.municipalities):
             self.municipality_rows.append(
                 {
@@ -544,7 +549,7 @@ class Recorder:
                     "population": int(populations[m]),
                     "services_open": len(model.services.providers_of(m)),
                     "initiatives_running": len(model.civic.running(municipality=m)),
-                    "civic_life": float(model.civic.civic_score[m]),
+                    "civic_life": float(civic[of == m].mean()) if (of == m).any() else 0.0,
                     "balance_eur": float(municipality.balance_eur),
                     "debt_eur": float(municipality.debt_eur),
                     **municipality_columns(municipality),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.initiative import Initiative, Phase
+from sim.civic.benefits import CivicBenefits, build_benefits, is_broad
 from sim.config import CivicConfig, InitiativeType
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class CivicEffects:
     model: TownModel
     cfg: CivicConfig
     civic_score: np.ndarray
+    benefits: CivicBenefits | None
 
     def _effects(self) -> None:
         """Follow-ups of running initiatives: participation makes its members more engaged
@@ -47,38 +49,66 @@ class CivicEffects:
     def breadth(self, initiative: Initiative) -> float:
         """How broad a participation process is: share of under-30s and newcomers among its
         members relative to the municipality (1: as broad as the town; seed-notes SF31)."""
-        p = self.model.population.people
         members = initiative.members
         if members.size == 0:
             return 0.0
         rows = self.model.population.alive_rows
         in_m = rows[self.model.person_municipality(rows) == initiative.municipality]
-        cfg = self.cfg
-
-        def broad(r: np.ndarray) -> np.ndarray:
-            return (p.age[r] < cfg.broad_age_below) | (
-                p.years_in_town[r] < cfg.broad_years_in_town_below
-            )
-
-        town_share = float(broad(in_m).mean()) if in_m.size else 0.0
-        member_share = float(broad(members).mean())
+        town_share = float(is_broad(self.model, in_m).mean()) if in_m.size else 0.0
+        member_share = float(is_broad(self.model, members).mean())
         return float(np.clip(member_share / town_share, 0.0, 1.0)) if town_share > 0 else 0.0
 
+    def representation(self, municipality: int) -> float:
+        """How broad the decisions of a municipality's initiatives are at least (0..1): the
+        breadth of a participation process running there, and under Phase Null the policy's
+        breadth (the municipality invites broadly before planning, whether or not its process
+        reaches critical mass; seed-notes SF31, §5.2)."""
+        running = self.running(InitiativeType.participation, municipality)
+        return max(
+            [self.model.policies.effects.participation_breadth] + [self.breadth(i) for i in running]
+        )
+
     def _civic_life(self) -> None:
-        populations = self.model.municipality_population()
-        scores = np.zeros(self.model.town.n_municipalities)
-        for m in range(scores.size):
-            weight = 0.0
-            for initiative in self.running(municipality=m):
-                w = initiative.settings.civic_weight
-                if initiative.kind is InitiativeType.participation:
-                    w *= max(
-                        self.breadth(initiative), self.model.policies.effects.participation_breadth
-                    )
-                weight += w
-            size = np.sqrt(self.cfg.civic_reference_population / max(populations[m], 1))
-            scores[m] = 1.0 - np.exp(-weight * size / self.cfg.civic_scale)
-        self.civic_score = scores  # part of a place's QoL: the model clears the QoL cache
+        """Civic life: who each running initiative reaches and how broad its decisions are
+        (sim/civic/benefits.py); ``civic_score`` is a municipality's civic life for those
+        reached fully."""
+        running = self.running()
+        representation = [self.representation(m) for m in range(self.model.town.n_municipalities)]
+        weights, breadths = [], []
+        for initiative in running:
+            w = initiative.settings.civic_weight
+            own = self.breadth(initiative)
+            if initiative.kind is InitiativeType.participation:
+                own = max(own, self.model.policies.effects.participation_breadth)
+                w *= own
+            weights.append(w)
+            breadths.append(max(own, representation[initiative.municipality]))
+        self.benefits = build_benefits(self.model, running, weights, breadths)
+        full = np.bincount(
+            self.benefits.municipality,
+            weights=self.benefits.weight,
+            minlength=self.model.town.n_municipalities,
+        )
+        # part of a place's QoL: the model clears the QoL cache
+        self.civic_score = 1.0 - np.exp(-full * self.benefits.size_factor)
+
+    def civic_life_of(self, home: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+        """Civic life (0..1) of residents ``rows`` living at ``home``; with ``rows`` None of
+        newcomers (not members, counted as broad) at ``home``."""
+        if self.benefits is None:
+            return np.zeros(home.size)
+        broad = np.ones(home.size, dtype=bool) if rows is None else is_broad(self.model, rows)
+        return self.benefits.score(home, rows, broad)
+
+    def remap_benefits(self, mapping: np.ndarray) -> None:
+        """People rows were renumbered (old -> new, -1 dropped): membership follows."""
+        if self.benefits is None:
+            return
+        old = self.benefits.members
+        new = np.zeros((old.shape[0], len(self.model.population.people)), dtype=bool)
+        keep = np.flatnonzero(mapping[: old.shape[1]] >= 0)
+        new[:, mapping[keep]] = old[:, keep]
+        self.benefits.members = new
 
     def remote_worker_pull(self, municipality: int) -> float:
         """Remote-worker arrivals multiplier from coworking spaces, gated by broadband (M-G1)."""

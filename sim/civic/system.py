@@ -26,7 +26,8 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects, KeyPersons):
     Attributes:
         initiatives: every initiative ever started (Mesa agents), in order.
         change_agents: resident agent -> ChangeAgent, for residents with an idea.
-        civic_score: civic life per municipality (0..1), the QoL component.
+        civic_score: civic life per municipality (0..1) for those reached fully (members and
+            those served); residents' civic life, the QoL component, is ``civic_life_of``.
     """
 
     def __init__(self, model: TownModel, events: EventLog) -> None:
@@ -47,6 +48,7 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects, KeyPersons):
         ]
         self.links = self._municipality_links()
         self.civic_score = np.zeros(model.town.n_municipalities)
+        self.benefits = None  # who the running initiatives reach (sim/civic/benefits.py)
         self.history: list[dict[str, Any]] = []
 
     # -- setup -------------------------------------------------------------------------------
@@ -120,6 +122,7 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects, KeyPersons):
             if initiative.phase.active:
                 members = mapping[initiative.members]
                 initiative.members = members[members >= 0]
+        self.remap_benefits(mapping)
 
     # -- the year -----------------------------------------------------------------------------
 

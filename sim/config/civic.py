@@ -261,14 +261,16 @@ class CivicConfig:
         doc="yearly chance that an engaged resident (propensity >= engaged_min) without a tie to it joins, with a coordination office",
     )
     civic_scale: float = param(
-        8.0,
+        5.3,
         min=0.0,
         max=1000,
         exclusive_min=True,
         unit="",
         role="uncertainty",
-        source=ASSUMPTION,
-        doc="civic life = 1 - exp(-sum of weights x (civic_reference_population / residents)^0.5 / scale)",
+        source="calibrated: with civic life by group (nonmember_benefit_share, elite_capture) "
+        "the peripheral baseline's mean civic life in years 10-20 (0.23) stays that of the "
+        "town-wide score with scale 8 it replaced (an assumption; seed 0, 20 years)",
+        doc="civic life = 1 - exp(-sum of the weights reaching a resident x (civic_reference_population / residents)^0.5 / scale)",
     )
     cross_town_learning: float = param(
         0.0,
@@ -427,6 +429,29 @@ class CivicConfig:
         role="structural",
         source="assumption; seed-notes SF31 (young people and newcomers are missing from narrow participation)",
         doc="members fewer years in town than this (newcomers) make a participation process broad",
+    )
+    nonmember_benefit_share: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption; seed-notes SF31, issue 12 item 4 (an initiative's benefits reach "
+        "those who take part and those it serves fully, the rest of the town in part)",
+        doc="residents who are neither members of an initiative nor served by it (its village, "
+        "its bus route) get this share of its civic weight",
+    )
+    elite_capture: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption; seed-notes SF31 (with narrow participation decisions reflect the "
+        "small circle; youth and newcomers are less satisfied)",
+        doc="young people and newcomers who are not members or served get their share x "
+        "(1 - capture x (1 - breadth)), breadth that of the initiative, of a participation "
+        "process running in the municipality or Phase Null's, whichever is broadest",
     )
     civic_reference_population: float = param(
         10000.0,
