@@ -476,9 +476,14 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         ),
         "; ".join(
             f"{k}: line closed for too few riders in {s['closed_runs']:.0%} of runs, cut by the "
-            f"consolidation plan in {s['cut_runs']:.0%}; riders/threshold {s['ratio']:.2f}, "
-            f"bus departures −{s['drop']:.0%} in the year vs riders ±{s['riders']:.0%}/yr before; "
-            f"car/no-car access gap {s['access0']:.3f} → {s['access']:.3f} (wider in "
+            f"consolidation plan in {s['cut_runs']:.0%}; "
+            + (
+                f"riders/threshold {s['ratio']:.2f}, bus departures −{s['drop']:.0%} in the "
+                f"year vs riders ±{s['riders']:.0%}/yr before; "
+                if s["closed_runs"] > 0
+                else ""
+            )
+            + f"car/no-car access gap {s['access0']:.3f} → {s['access']:.3f} (wider in "
             f"{s['access_up']:.0%}), {s['access_jump']:+.4f} in a closure year; QoL gap {s['gap']:+.4f} over the run (wider in "
             f"{s['gap_up']:.0%}), {s['jump']:+.4f} in a closure year"
             for k, s in s19.items()
