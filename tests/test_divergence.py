@@ -181,3 +181,17 @@ def test_more_employer_jobs_bring_more_newcomers_and_arrivals_factor_is_one_at_s
                 total += model.flows.in_migrants
         arrivals[share] = total
     assert arrivals[1.0] > arrivals[0.0]
+
+
+@pytest.mark.slow
+def test_the_attribution_assigns_every_decision_to_a_source():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "experiments"))
+    import divergence
+
+    table, everything, unassigned = divergence.attribution("peripheral", seeds=2, years=2)
+    assert unassigned == set()
+    assert list(table["source"]) == ["all sources", *divergence.SOURCES]
+    assert len(everything) == 2 and everything[0] != everything[1]

@@ -91,7 +91,8 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         "holds" if falls >= 0.8 and elasticity < 1 else "partly" if elasticity < 1 else "fails",
         f"population {np.mean(pc):+.1f} % → {np.mean(gc):+.1f} % (falls in {falls:.0%}); local "
         f"jobs {np.mean(jobs_b):+.1f} % → {np.mean(jobs_g):+.1f} %; elasticity {elasticity:.2f} "
-        "(jobs act through the commute, not through unemployment: young people still leave to study)",
+        "(jobs act through the commute and the arrivals of families and young adults, not through "
+        "unemployment; young people still leave to study)",
     )
 
     # SF22: unfilled skilled (manufacturing) jobs persist or grow.
