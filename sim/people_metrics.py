@@ -31,11 +31,11 @@ def women_per_100_men_18_24(model: TownModel) -> float:
 
 def informal_engagement_share(model: TownModel) -> float:
     """Share of the members of active initiatives (each person once) who engage project by
-    project ("Ehrenamt 2.0", seed-notes §03.06; SF32); NaN without members."""
+    project ("Ehrenamt 2.0", seed-notes §03.06; SF32); 0 without members (year 0)."""
     groups = [i.members for i in model.civic.initiatives if i.phase.active]
     members = np.unique(np.concatenate(groups)) if groups else np.empty(0, dtype=np.int64)
     if members.size == 0:
-        return float("nan")
+        return 0.0
     return float(np.mean(model.population.people.project_style[members]))
 
 
