@@ -455,7 +455,6 @@ def not_tested(rows: list[dict]) -> dict[str, str]:
 
 NOT_TESTED = {
     "SF12 land race harms all": "the region's towns do not exchange residents (newcomers come from outside, leavers go outside), so one town's cheap land cannot draw households from another; greenfield is one rule for all towns, with no per-town choice to defect with",
-    "SF32 engagement style shift": "no formal vs informal engagement",
     "SF34 co-benefit condition": "initiatives have no expected payoff that drives adoption",
     "SF36 low individual renovation": "no energy renovation",
     "SF38 national context": "no national layer of district types",

@@ -1,4 +1,5 @@
-"""Reporters about who stays (sex ratio of young adults) and what citizens build (issue 12).
+"""Reporters about who stays (sex ratio of young adults), how they engage and what citizens
+build (issue 12).
 
 Kept apart from sim/metrics.py (which merges ``PEOPLE_REPORTERS`` into its reporters) so that
 file stays under the size limit.
@@ -28,6 +29,28 @@ def women_per_100_men_18_24(model: TownModel) -> float:
     return women_per_100_men(18, 24, model)
 
 
+def informal_engagement_share(model: TownModel) -> float:
+    """Share of the members of active initiatives (each person once) who engage project by
+    project ("Ehrenamt 2.0", seed-notes §03.06; SF32); 0 without members (year 0)."""
+    groups = [i.members for i in model.civic.initiatives if i.phase.active]
+    members = np.unique(np.concatenate(groups)) if groups else np.empty(0, dtype=np.int64)
+    if members.size == 0:
+        return 0.0
+    return float(np.mean(model.population.people.project_style[members]))
+
+
+def formal_members(model: TownModel) -> int:
+    """Members of launched initiatives and institutions who engage formally (in Vereine), each
+    person once: who the long-running initiatives can count on (SF32)."""
+    groups = [i.members for i in model.civic.running()]
+    if not groups:
+        return 0
+    members = np.unique(np.concatenate(groups))
+    return int(np.count_nonzero(~model.population.people.project_style[members]))
+
+
 PEOPLE_REPORTERS: dict[str, Callable[[TownModel], Any]] = {
     "women_per_100_men_18_24": women_per_100_men_18_24,
+    "informal_engagement_share": informal_engagement_share,
+    "formal_members": formal_members,
 }

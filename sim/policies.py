@@ -38,6 +38,7 @@ class Effects:
     greenfield_allowed: bool = True
     reactivation_rate: float = 0.0
     participation_breadth: float = 0.0
+    project_term_factor: float = 1.0
 
     def start(self, kind: InitiativeType) -> float:
         return self.start_multiplier.get(kind, 1.0)
@@ -258,6 +259,22 @@ class RegionalExpress(Lever):
         model.network_changed()
 
 
+class Ehrenamt20(Lever):
+    """Adapt to "Ehrenamt 2.0": engagement without membership in a formal organisation.
+
+    Source: seed-notes L13, §03.06 "Ehrenamt 2.0" (Evers et al. 2015). Claimed direction:
+    more engagement of younger people, who volunteer project by project. Initiatives take
+    project-based volunteers without asking them to join, so the end of a project term no
+    longer ends their help to a launched initiative (``civic.project_term_exit_rate`` x
+    ``term_exit_factor``).
+    """
+
+    name = "ehrenamt_2_0"
+
+    def contribute(self, effects: Effects, model: TownModel) -> None:
+        effects.project_term_factor = min(effects.project_term_factor, self.config.term_exit_factor)
+
+
 LEVERS: dict[str, type[Lever]] = {
     cls.name: cls
     for cls in (
@@ -272,6 +289,7 @@ LEVERS: dict[str, type[Lever]] = {
         CitizenBusSupport,
         PhaseNull,
         RegionalExpress,
+        Ehrenamt20,
     )
 }
 

@@ -90,6 +90,7 @@ class People(Table):
         "years_in_town": np.int16,
         "origin": np.int8,  # Origin
         "idea_drawn": np.bool_,  # whether the person has had their chance of an idea (sim/civic/)
+        "project_style": np.bool_,  # engages project by project ("Ehrenamt 2.0"), not in Vereine
     }
     defaults: ClassVar[dict[str, Any]] = {
         "alive": True,

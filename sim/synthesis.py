@@ -295,6 +295,7 @@ def _initial_attributes(model: TownModel) -> None:
     p = pop.people
     rows = pop.alive_rows
     p.engagement[rows] = draw_engagement(model, rows)
+    p.project_style[rows] = draw_engagement_style(model, rows)
     # A share of the adults grew up in the town (demography.initial_native_share); the others
     # moved in at some point after 18. Children have lived there all their life.
     age = p.age[rows].astype(np.int64)
@@ -319,6 +320,26 @@ def draw_engagement(model: TownModel, rows: np.ndarray) -> np.ndarray:
     if b <= 0:
         return np.ones(rows.size)
     return np.interp(model.uniform("engagement", rows), *_beta_quantiles(a, b))
+
+
+STYLE_REFERENCE_AGE = 20
+"""``social.project_style_share_young`` is the share among people of this age at the start."""
+
+
+def project_style_probability(model: TownModel, rows: np.ndarray) -> np.ndarray:
+    """Chance of a project-based engagement style ("Ehrenamt 2.0", seed-notes §03.06) by birth
+    cohort: ``project_style_share_young`` for those aged 20 at the start, plus
+    ``project_style_cohort_trend`` for each later birth year (minus for each earlier one)."""
+    s = model.config.social
+    born = model.year - model.population.people.age[rows].astype(np.int64)  # 0 = start year
+    later = born + STYLE_REFERENCE_AGE  # birth years after those aged 20 at the start
+    return np.clip(s.project_style_share_young + s.project_style_cohort_trend * later, 0.0, 1.0)
+
+
+def draw_engagement_style(model: TownModel, rows: np.ndarray) -> np.ndarray:
+    """Whether each person engages project by project rather than in formal Vereine: drawn once,
+    when the person enters the model, keyed by their id (``engagement_style``)."""
+    return model.uniform("engagement_style", rows) < project_style_probability(model, rows)
 
 
 @lru_cache(maxsize=8)

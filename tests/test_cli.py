@@ -64,6 +64,7 @@ def test_the_policy_catalogue_has_the_six_recommendations_and_the_levers():
         "citizen_bus_support",
         "phase_null",
         "regional_express",
+        "ehrenamt_2_0",
     }
 
 

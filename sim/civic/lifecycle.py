@@ -188,6 +188,16 @@ class LifeCycle:
             initiative.members = initiative.members[
                 model.uniform("member_turnover", initiative.members, k) >= cfg.member_turnover
             ]
+            # Project-based members ("Ehrenamt 2.0", seed-notes §03.06) help a new initiative
+            # as a project, but not a formal, long-running one for good: each year a share of
+            # them leaves an institution (a geometric term), unless the ehrenamt_2_0 lever lets
+            # them stay without membership.
+            term_exit = cfg.project_term_exit_rate * model.policies.effects.project_term_factor
+            if term_exit > 0 and initiative.phase is Phase.institution:
+                project = p.project_style[initiative.members]
+                initiative.members = initiative.members[
+                    ~project | (model.uniform("project_term", initiative.members, k) >= term_exit)
+                ]
             shares = np.maximum(memberships[initiative.members], 1)
             offered = float(
                 np.sum(p.engagement[initiative.members] * cfg.hours_per_member / shares)

@@ -197,6 +197,15 @@ class CivicConfig:
         source="assumption (volunteers drop out for many reasons; launched initiatives must keep recruiting)",
         unit="1/yr",
     )
+    project_term_exit_rate: float = param(
+        0.2,
+        min=0,
+        max=1,
+        role="uncertainty",
+        source="assumption (a project-based volunteer stays about as long as a new initiative is a project, institution_years = 5); direction seed-notes §03.06 'Ehrenamt 2.0'",
+        unit="1/yr",
+        doc="yearly chance that a project-based member leaves an institution (a geometric term, mean 1/this years); recruiting and launched initiatives are projects they stay with",
+    )
     burnout_rate: float = param(
         0.4,
         min=0,

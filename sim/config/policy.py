@@ -284,6 +284,30 @@ class RegionalExpressConfig(LeverConfig):
 
 
 @dataclass
+class Ehrenamt20Config(LeverConfig):
+    """Adapt to "Ehrenamt 2.0" (seed-notes L13): initiatives take project-based volunteers
+    without membership in a formal organisation."""
+
+    yearly_cost_eur: float = param(
+        10000.0,
+        min=0,
+        max=100000000,
+        unit="EUR/yr",
+        role="lever",
+        source="assumption (a part-time post that brokers short projects)",
+    )
+    term_exit_factor: float = param(
+        0.0,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption; direction seed-notes L13 (engagement without membership)",
+        doc="civic.project_term_exit_rate x this: project-based volunteers keep helping a running initiative without joining it",
+    )
+
+
+@dataclass
 class PolicyConfig:
     """A policy: a name and its levers (those with ``enabled: true``). Config group ``policy``."""
 
@@ -320,6 +344,9 @@ class PolicyConfig:
     )
     regional_express: RegionalExpressConfig = param(
         default_factory=RegionalExpressConfig, unit="", role="lever", source="config"
+    )
+    ehrenamt_2_0: Ehrenamt20Config = param(
+        default_factory=Ehrenamt20Config, unit="", role="lever", source="config"
     )
 
     def levers(self) -> dict[str, LeverConfig]:

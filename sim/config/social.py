@@ -40,3 +40,21 @@ class SocialConfig:
         source=ASSUMPTION,
         doc="Beta(a, b) with a + b = this",
     )
+    project_style_share_young: float = param(
+        0.5,
+        min=0,
+        max=1,
+        unit="",
+        role="uncertainty",
+        source="assumption; direction seed-notes §03.06 'Ehrenamt 2.0' (Evers et al. 2015): younger people engage informally, project by project",
+        doc="share with a project-based engagement style among people aged 20 at the start (the rest engage formally, in Vereine)",
+    )
+    project_style_cohort_trend: float = param(
+        0.01,
+        min=0,
+        max=0.1,
+        unit="1/birth year",
+        role="uncertainty",
+        source="assumption; direction seed-notes §03.06 'Ehrenamt 2.0' (engagement mode by age; SF32 cohort replacement)",
+        doc="each later birth year adds this to the project-based share (clipped to 0..1)",
+    )
