@@ -189,11 +189,14 @@ def attribution(
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--town", default="peripheral")
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--years", type=int, default=20)
-    parser.add_argument("--jobs", type=int, default=2)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0] + " Prints a table; writes no file.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--town", default="peripheral", help="a built-in town")
+    parser.add_argument("--seeds", type=int, default=10, help="seeds per configuration")
+    parser.add_argument("--years", type=int, default=20, help="years per run")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel processes")
     parser.add_argument(
         "overrides", nargs="*", help="further Hydra overrides, e.g. economy.firm_growth_sd=0"
     )

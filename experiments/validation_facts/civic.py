@@ -175,7 +175,9 @@ def _sf17(runs, base, add) -> None:
         "share of shocked runs with a citizen response (a cooperative shop after the grocer, any "
         "initiative after the GP) started in years 5–8 not lower",
         "holds" if monotonic and not_lower else "partly" if monotonic else "fails",
-        "; ".join(f"{s}: ΔQoL " + " / ".join(f"{drops[k][s]:+.5f}" for k in order) for s in SHOCKS)
+        "; ".join(
+            f"{s}: QoL drop " + " / ".join(f"{drops[k][s]:+.5f}" for k in order) for s in SHOCKS
+        )
         + "; response "
         + " / ".join(f"{responses[k]:.0%}" for k in order)
         + " (no mechanism links support to starts: the response can only follow from the rest)",

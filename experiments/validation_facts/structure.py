@@ -95,6 +95,11 @@ MIN_YEARS_LEFT = 5
 """An exit counts for SF15 only if the run has at least this many years left to re-enter."""
 
 
+def _closure_jump(x: float) -> str:
+    """A change in the year a line closed, or that no line closed."""
+    return "no line closed" if np.isnan(x) else f"{x:+.4f} in a closure year"
+
+
 def observe(name: str, model, year: int, extra: dict) -> None:
     """Store the year's counts, events, budget, bus service and car/no-car QoL in ``extra``."""
     counts: dict[str, int] = {}
@@ -360,7 +365,7 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         "ΔQoL in VP > in C, and ΔQoL falls with the number of GP practices the town already has",
         verdict(s16["very_peripheral"][1] > s16["central"][1], inverse),
         "; ".join(
-            f"{short[t]} ({g} GP practices) ΔQoL {d:+.4f} (up in {u:.0%})"
+            f"{short[t]} ({g} GP practice{'' if g == 1 else 's'}) ΔQoL {d:+.4f} (up in {u:.0%})"
             for t, (g, d, u) in s16.items()
         ),
     )
@@ -384,9 +389,9 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         f"jobs, hinterland, provider counts; at least one of each provider entry), {base}",
         "Spearman ρ(initial population, decline %) < 0 over all runs (p < 0.1 for holds)",
         "holds" if rho4 < 0 and p4 < 0.1 else "partly" if rho4 < 0 else "fails",
-        f"ρ {rho4:+.2f} (p = {p4:.2f}); decline "
+        f"ρ {rho4:+.2f} (p = {p4:.2f}); share of residents lost "
         + ", ".join(
-            f"×{s} ({np.mean([at(r, 'population', 0) for r in rs]):.0f}) {d:+.1f} %"
+            f"×{s} ({np.mean([at(r, 'population', 0) for r in rs]):.0f}) {d:.1f} %"
             for (s, d), rs in zip(
                 by_scale.items(),
                 (runs[f"peripheral_x{SIZE_SCALES[0]}"], P, runs[f"peripheral_x{SIZE_SCALES[1]}"]),
@@ -484,8 +489,8 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
                 else ""
             )
             + f"car/no-car access gap {s['access0']:.3f} → {s['access']:.3f} (wider in "
-            f"{s['access_up']:.0%}), {s['access_jump']:+.4f} in a closure year; QoL gap {s['gap']:+.4f} over the run (wider in "
-            f"{s['gap_up']:.0%}), {s['jump']:+.4f} in a closure year"
+            f"{s['access_up']:.0%}), {_closure_jump(s['access_jump'])}; QoL gap {s['gap']:+.4f} over the run (wider in "
+            f"{s['gap_up']:.0%}), {_closure_jump(s['jump'])}"
             for k, s in s19.items()
         )
         + " (VP's line takes its villages to Mitte in 33–35 min without a car, bus minutes plus "
