@@ -136,6 +136,36 @@ def _reject_unknown_keys(node: DictConfig, schema: DictConfig, path: str) -> Non
             _reject_unknown_keys(child, child_schema, here)
 
 
+def unknown_override_hints(args: list[str]) -> list[str]:
+    """For each ``key.path=value`` override whose key the model does not know, a hint with the
+    nearest known names (Hydra's own message suggests ``+key`` instead, which would add it)."""
+    hints = []
+    for arg in args:
+        if "=" not in arg or arg[0] in "+~-" or arg.startswith("hydra"):
+            continue
+        parts = arg.split("=", 1)[0].split(".")
+        node = _schema()
+        for depth, part in enumerate(parts):
+            if not OmegaConf.is_dict(node) or OmegaConf.get_type(node) in (dict, None):
+                break  # free-form mappings and lists: the config checks them
+            if part not in node:
+                here = ".".join(parts[: depth + 1])
+                known = [str(k) for k in node]
+                close = difflib.get_close_matches(part, known, n=3)
+                where = ".".join(parts[:depth])
+                hint = (
+                    "did you mean "
+                    + ", ".join(f"{where + '.' if where else ''}{c}" for c in close)
+                    + "?"
+                    if close
+                    else f"known keys{' of ' + where if where else ''}: {', '.join(known)}."
+                )
+                hints.append(f"{here} is not a setting of the model; {hint}")
+                break
+            node = node[part]
+    return hints
+
+
 def _policy_label(config: Config) -> str:
     """The policy's name, with levers enabled on the command line beyond it."""
     name = config.policy.name
@@ -493,6 +523,8 @@ def main() -> None:
         _main()
     except SystemExit as exit_:
         if exit_.code == 1 and not _Task.started:
+            for hint in unknown_override_hints(sys.argv[1:]):
+                print(f"kleinstadt: {hint}", file=sys.stderr)
             print("kleinstadt: invalid command line (see above); nothing was run.", file=sys.stderr)
             sys.exit(EXIT_INVALID_CONFIG)
         raise

@@ -493,3 +493,18 @@ def test_a_refused_run_leaves_no_log_handler_into_its_removed_folder(tmp_path):
     ]
     assert dangling == []
     logging.getLogger("sim.town").warning("a record after the refused run")  # must not raise
+
+
+def test_a_misspelled_override_gets_the_nearest_known_names():
+    from sim.cli import unknown_override_hints
+
+    hints = unknown_override_hints(
+        ["economy.job_growth_sharee=0.2", "town=peripheral", "+experiment=x", "seed=3"]
+    )
+    assert len(hints) == 1
+    assert hints[0].startswith("economy.job_growth_sharee is not a setting")
+    assert "economy.job_growth_share" in hints[0]
+    assert unknown_override_hints(["econmy.x=1"]) == [
+        "econmy is not a setting of the model; did you mean economy?"
+    ]
+    assert unknown_override_hints(["qol.access_zones_car=[[10,1]]", "years=5"]) == []
