@@ -181,6 +181,22 @@ def _shock_label(config: Config) -> str:
     return "no shock" if kind == "none" else f"shock {kind} in year {config.shock.year}"
 
 
+HEADER_KEYS = ("town", "policy", "shock", "seed", "years")
+"""Overrides the summary's first line already shows."""
+
+
+def _settings_line(overrides: list[str]) -> list[str]:
+    """``settings: key=value, ...`` for the command line's other overrides (none: no line), so
+    the console confirms what the run changed."""
+    shown = [
+        o.lstrip("+")
+        for o in overrides
+        if o.split("=", 1)[0].lstrip("+~") not in HEADER_KEYS
+        and not o.lstrip("+~").startswith(("output.", "hydra."))
+    ]
+    return [f"settings: {', '.join(shown)}"] if shown else []
+
+
 def _ignored_town_overrides(overrides: list[str]) -> list[str]:
     """Command-line ``town.*`` overrides that a ``town.file`` replaces (all but the file)."""
     keys = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
@@ -470,6 +486,7 @@ def _task(cfg: DictConfig, out_dir: Path) -> None:
     report = "\n".join(
         [
             f"\nkleinstadt: {summary['town']}, policy {_policy_label(config)}, {_shock_label(config)}, seed {config.seed}, {config.years} year{'s' if config.years != 1 else ''} ({summary['wall_seconds']:.1f} s)",
+            *_settings_line(HydraConfig.get().overrides.task),
             summary_table(result.metrics).to_string(),
             f"Population {summary['population_start']} -> {summary['population_end']} ({summary['population_change_pct']:+.1f} %), median age {summary['median_age_start']:.0f} -> {summary['median_age_end']:.0f}",
             f"Outputs: {out_dir}",

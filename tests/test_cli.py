@@ -508,3 +508,12 @@ def test_a_misspelled_override_gets_the_nearest_known_names():
         "econmy is not a setting of the model; did you mean economy?"
     ]
     assert unknown_override_hints(["qol.access_zones_car=[[10,1]]", "years=5"]) == []
+
+
+def test_the_summary_names_the_settings_the_command_line_changed():
+    from sim.cli import _settings_line
+
+    assert _settings_line(["town=central", "seed=3", "output.plots=false"]) == []
+    assert _settings_line(["economy.job_growth_share=0.2", "policy=broadband", "+x.y=1"]) == [
+        "settings: economy.job_growth_share=0.2, x.y=1"
+    ]
