@@ -39,7 +39,12 @@ SOURCES: dict[str, tuple[str, ...]] = {
         "tie ring",
         "ties",
     ),
-    "traits (engagement, cars)": ("engagement", "car_access", "car_loss"),
+    "traits (engagement, style, cars)": (
+        "engagement",
+        "engagement_style",
+        "car_access",
+        "car_loss",
+    ),
     "demography": (
         "birth",
         "death",
@@ -69,6 +74,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
         "employer_closure",
         "firm_relocation",
     ),
+    "local events (news, image)": ("local_event", "local_event_size"),
     "housing": ("construction", "renovation", "reactivation"),
     "key persons": ("key_persons",),
     "civic (ideas, recruitment)": (
@@ -79,6 +85,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
         "join_outreach",
         "burnout",
         "member_turnover",
+        "project_term",
     ),
 }
 

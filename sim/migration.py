@@ -314,11 +314,12 @@ def _arrivals(
 
     arrivals: list[tuple[Origin, int]] = []
     jobs = model.employers.arrivals_factor(municipality)  # local labour demand (sim/employers.py)
+    image = model.local_events.arrivals_factor(municipality)  # the news (sim/local_events.py)
     rates = {
-        Origin.family: m.in_rate_family * jobs,
-        Origin.young_adult: m.in_rate_young_adult * jobs,
-        Origin.retiree: m.in_rate_retiree,
-        Origin.remote_worker: m.in_rate_remote_worker * broadband * remote_pull,
+        Origin.family: m.in_rate_family * jobs * image,
+        Origin.young_adult: m.in_rate_young_adult * jobs * image,
+        Origin.retiree: m.in_rate_retiree * image,
+        Origin.remote_worker: m.in_rate_remote_worker * broadband * remote_pull * image,
     }
     for origin, rate in rates.items():
         gain = attractiveness(model, origin, free)

@@ -17,6 +17,7 @@ from sim.config import Config, LifeStage
 from sim.employers import Employers
 from sim.events import EventLog
 from sim.housing import HousingMarket
+from sim.local_events import LocalEvents
 from sim.metrics import Recorder, YearFlows
 from sim.policies import Policies
 from sim.population import Origin, Population
@@ -89,6 +90,7 @@ class TownModel(mesa.Model):
         self.services.open_initial()  # providers, the municipality, bus lines, jobs
         self.shocks = Shocks(config.shock, self.town, self.services)
         self.employers = Employers(self)  # employers' fortunes, closures, relocations
+        self.local_events = LocalEvents(self)  # news that moves a town's image (newcomers)
         self.tie_counts = self.population.tie_counts()  # ties per person (refreshed every year)
         self.civic.assign_ideas(self.population.alive_rows)
         self.civic.choose_key_persons()  # after the ideas: a key person without one gets one
@@ -132,6 +134,7 @@ class TownModel(mesa.Model):
         self.services.begin_year()
         self.shocks.year(year)
         self.employers.year(year, blocked=self.shocks.blocked(year))
+        self.local_events.year(year)
         self.services.year(
             attractiveness=self.town_attractiveness(),  # after the shock, before successions
             effects=self.policies.effects,

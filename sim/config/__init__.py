@@ -28,6 +28,7 @@ from sim.config.civic_gaps import GapsConfig
 from sim.config.demography import DemographyConfig
 from sim.config.economy import EconomyConfig
 from sim.config.housing import HousingConfig
+from sim.config.local_events import LocalEventsConfig
 from sim.config.migration import MigrationConfig
 from sim.config.municipality import MunicipalityConfig
 from sim.config.newcomers import AgeDistribution, NewcomersConfig, NewcomerTypeConfig
@@ -108,6 +109,7 @@ __all__ = [
     "InitiativeTypeConfig",
     "LeverConfig",
     "LifeStage",
+    "LocalEventsConfig",
     "MigrationConfig",
     "MunicipalityConfig",
     "NewcomerTypeConfig",

@@ -10,6 +10,7 @@ from sim.config.civic import CivicConfig
 from sim.config.demography import DemographyConfig
 from sim.config.economy import EconomyConfig
 from sim.config.housing import HousingConfig
+from sim.config.local_events import LocalEventsConfig
 from sim.config.migration import MigrationConfig
 from sim.config.municipality import MunicipalityConfig
 from sim.config.output import OutputConfig
@@ -49,6 +50,7 @@ class Config:
     work: WorkConfig = field(default_factory=WorkConfig)
     economy: EconomyConfig = field(default_factory=EconomyConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
+    local_events: LocalEventsConfig = field(default_factory=LocalEventsConfig)
     housing: HousingConfig = field(default_factory=HousingConfig)
     qol: QolConfig = field(default_factory=QolConfig)
     social: SocialConfig = field(default_factory=SocialConfig)
