@@ -136,6 +136,11 @@ def _reject_unknown_keys(node: DictConfig, schema: DictConfig, path: str) -> Non
             _reject_unknown_keys(child, child_schema, here)
 
 
+def _override_key(override: str) -> str:
+    """The key of a command-line override (``+a.b=1`` -> ``a.b``)."""
+    return override.split("=", 1)[0].lstrip("+~")
+
+
 def unknown_override_hints(args: list[str]) -> list[str]:
     """For each ``key.path=value`` override whose key the model does not know, a hint with the
     nearest known names (Hydra's own message suggests ``+key`` instead, which would add it)."""
@@ -143,7 +148,7 @@ def unknown_override_hints(args: list[str]) -> list[str]:
     for arg in args:
         if "=" not in arg or arg[0] in "+~-" or arg.startswith("hydra"):
             continue
-        parts = arg.split("=", 1)[0].split(".")
+        parts = _override_key(arg).split(".")
         node = _schema()
         for depth, part in enumerate(parts):
             if not OmegaConf.is_dict(node) or OmegaConf.get_type(node) in (dict, None):
@@ -191,15 +196,15 @@ def _settings_line(overrides: list[str]) -> list[str]:
     shown = [
         o.lstrip("+")
         for o in overrides
-        if o.split("=", 1)[0].lstrip("+~") not in HEADER_KEYS
-        and not o.lstrip("+~").startswith(("output.", "hydra."))
+        if _override_key(o) not in HEADER_KEYS
+        and not _override_key(o).startswith(("output.", "hydra."))
     ]
     return [f"settings: {', '.join(shown)}"] if shown else []
 
 
 def _ignored_town_overrides(overrides: list[str]) -> list[str]:
     """Command-line ``town.*`` overrides that a ``town.file`` replaces (all but the file)."""
-    keys = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
+    keys = [_override_key(o) for o in overrides]
     return [
         o
         for o, k in zip(overrides, keys, strict=True)

@@ -17,7 +17,7 @@ from sim import data
 from sim.config import LifeStage
 from sim.population import Origin, Role
 from sim.randomness import child_ids
-from sim.synthesis import draw_engagement, draw_engagement_style
+from sim.synthesis import assign_engagement
 
 if TYPE_CHECKING:
     from sim.model import TownModel
@@ -86,8 +86,7 @@ def births(model: TownModel) -> None:
         origin=Origin.born_here,
     )
     p = pop.people  # the columns were extended
-    p.engagement[babies] = draw_engagement(model, babies)
-    p.project_style[babies] = draw_engagement_style(model, babies)
+    assign_engagement(model, babies)
     model.awaiting_ties.append(babies)  # their ties are made with the newcomers' (step 11)
 
 

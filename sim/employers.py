@@ -54,7 +54,13 @@ class Employers:
         self.initial_local_jobs = np.bincount(
             self.home_municipality, weights=jobs, minlength=town.n_municipalities
         )
-        self.initial_base = model.services.base_jobs[town.home_places].copy()
+        base = model.services.base_jobs[town.home_places]
+        # The job-growth lever's share of a municipality's step for each place: its other jobs
+        # at the start relative to its municipality's.
+        base_total = np.bincount(
+            self.home_municipality, weights=base, minlength=town.n_municipalities
+        )
+        self.growth_weight = base / np.maximum(base_total[self.home_municipality], 1e-9)
         self.initial_employer_jobs = self.employer_jobs()
         self.relocations: list[tuple[int, int, float]] = []
         self.closures: list[tuple[int, int, float]] = []
@@ -94,13 +100,7 @@ class Employers:
             return
         # This year's step per municipality, spread over its places as their initial jobs.
         step = cfg.job_growth_share * self.initial_local_jobs / cfg.job_growth_years
-        base_total = np.bincount(
-            self.home_municipality,
-            weights=self.initial_base,
-            minlength=self.model.town.n_municipalities,
-        )
-        weight = self.initial_base / np.maximum(base_total[self.home_municipality], 1e-9)
-        added = step[self.home_municipality] * weight
+        added = step[self.home_municipality] * self.growth_weight
         base = self.model.services.base_jobs[self.model.town.home_places]
         self._set_base(np.maximum(base + added, 0.0))
 

@@ -39,7 +39,7 @@ from sim.accessibility import place_qol_for_stage
 from sim.config import AgeDistribution, LifeStage
 from sim.population import Origin, Role
 from sim.randomness import box_muller, combine, mix, name_key, tagged_ids
-from sim.synthesis import draw_car_access, draw_engagement, draw_engagement_style
+from sim.synthesis import assign_engagement, draw_car_access
 from sim.town import CAR
 from sim.work import update_work
 
@@ -556,8 +556,7 @@ def _settle(
     )
     p = pop.people
     p.has_car[rows] = draw_car_access(model, rows)
-    p.engagement[rows] = draw_engagement(model, rows)
-    p.project_style[rows] = draw_engagement_style(model, rows)
+    assign_engagement(model, rows)
     update_work(model, rows)
     # Remote workers keep their job at the metropolis and work from home (issue #2 newcomer type).
     workers = rows[merged["remote"] & (age >= 18) & (age < model.config.work.retirement_age)]

@@ -294,8 +294,7 @@ def _initial_attributes(model: TownModel) -> None:
     pop = model.population
     p = pop.people
     rows = pop.alive_rows
-    p.engagement[rows] = draw_engagement(model, rows)
-    p.project_style[rows] = draw_engagement_style(model, rows)
+    assign_engagement(model, rows)
     # A share of the adults grew up in the town (demography.initial_native_share); the others
     # moved in at some point after 18. Children have lived there all their life.
     age = p.age[rows].astype(np.int64)
@@ -340,6 +339,14 @@ def draw_engagement_style(model: TownModel, rows: np.ndarray) -> np.ndarray:
     """Whether each person engages project by project rather than in formal Vereine: drawn once,
     when the person enters the model, keyed by their id (``engagement_style``)."""
     return model.uniform("engagement_style", rows) < project_style_probability(model, rows)
+
+
+def assign_engagement(model: TownModel, rows: np.ndarray) -> None:
+    """Engagement propensity and style of people entering the model (at the start, born, or
+    moving in)."""
+    p = model.population.people
+    p.engagement[rows] = draw_engagement(model, rows)
+    p.project_style[rows] = draw_engagement_style(model, rows)
 
 
 @lru_cache(maxsize=8)

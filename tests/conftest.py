@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 
-from sim.config import Config, EdgeConfig, PlaceConfig, PlaceKind, TownConfig
+from sim.config import Config, EdgeConfig, PlaceConfig, PlaceKind, ServiceType, TownConfig
 from sim.town import builtin_town
+
+if TYPE_CHECKING:
+    from sim.model import TownModel
 
 
 def destinations() -> list[PlaceConfig]:
@@ -133,3 +138,27 @@ def tiny_region(residents: int = 1500, linked: bool = True) -> TownConfig:
     if linked:
         edges.append(EdgeConfig(between=["Adorf", "Bedorf"], car_minutes=12))
     return TownConfig(name="tiny_region", places=places, edges=edges)
+
+
+def closure_qol(
+    kind: ServiceType, seed: int, years: int = 2, support_share: float | None = None
+) -> tuple[TownModel, np.ndarray, np.ndarray]:
+    """A tiny town (2,000 residents) whose only GP practice and grocery are in the centre: the
+    model, everyone's QoL before and after its provider of ``kind`` closes."""
+    from sim.accessibility import quality_of_life
+    from sim.config import ProviderConfig
+    from sim.model import TownModel
+
+    cfg = tiny_config(years=years, seed=seed, residents=2000)
+    cfg.town.providers = [
+        ProviderConfig(type=ServiceType.gp, place="Mitte"),
+        ProviderConfig(type=ServiceType.grocery, place="Mitte"),
+    ]
+    if support_share is not None:
+        cfg.qol.informal_support_share = support_share
+    model = TownModel(cfg)
+    before = quality_of_life(model)
+    services = model.services
+    services.close(services.open_of(kind)[0], "test")
+    services.refresh_access()
+    return model, before, quality_of_life(model)

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from access import Access, weights
-from conftest import tiny_config
+from conftest import closure_qol, tiny_config
 from pandas.errors import Pandas4Warning
 
-from sim.accessibility import quality_of_life, resident_situations
+from sim.accessibility import resident_situations
 from sim.config import Config, ConfigError, ProviderConfig, ServiceType, ShockKind
 from sim.e2sfca import e2sfca, mean_access, place_mode_age_counts, step_decay
 from sim.model import TownModel
@@ -149,19 +149,7 @@ def test_a_closure_raises_the_neighbours_load_and_lowers_its_users_access(seed):
 
 def _closure_losses(seed: int, support_share: float | None = None) -> pd.DataFrame:
     """QoL loss of every resident when the only GP practice (in the centre) closes."""
-    cfg = tiny_config(years=2, seed=seed, residents=2000)
-    cfg.town.providers = [
-        ProviderConfig(type=GP, place="Mitte"),
-        ProviderConfig(type=ServiceType.grocery, place="Mitte"),
-    ]
-    if support_share is not None:
-        cfg.qol.informal_support_share = support_share
-    model = TownModel(cfg)
-    before = quality_of_life(model)
-    services = model.services
-    services.close(services.open_of(GP)[0], "test")
-    services.refresh_access()
-    after = quality_of_life(model)
+    model, before, after = closure_qol(GP, seed, support_share=support_share)
     rows = model.population.alive_rows
     p = model.population.people
     situations = resident_situations(model, rows)

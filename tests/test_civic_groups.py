@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import tiny_config
+from conftest import closure_qol, tiny_config
 
-from sim.accessibility import quality_of_life, resident_situations
+from sim.accessibility import resident_situations
 from sim.civic.benefits import is_broad
-from sim.config import InitiativeType, PhaseNullConfig, PolicyConfig, ProviderConfig, ServiceType
+from sim.config import InitiativeType, PhaseNullConfig, PolicyConfig, ServiceType
 from sim.model import TownModel
 
 HOUSE = InitiativeType.community_house
@@ -100,17 +100,7 @@ def _closure_loss_by_support(seed: int, kind: ServiceType) -> tuple[float, float
     Only there: in the village, those without a car and without support could hardly reach the
     centre's provider before and have little to lose (a floor), while the supported lose the
     short drive; informal support raises their level, not their drop."""
-    cfg = tiny_config(years=1, seed=seed, residents=2000)
-    cfg.town.providers = [
-        ProviderConfig(type=ServiceType.gp, place="Mitte"),
-        ProviderConfig(type=ServiceType.grocery, place="Mitte"),
-    ]
-    model = TownModel(cfg)
-    before = quality_of_life(model)
-    services = model.services
-    services.close(services.open_of(kind)[0], "test")
-    services.refresh_access()
-    after = quality_of_life(model)
+    model, before, after = closure_qol(kind, seed, years=1)
     rows = model.population.alive_rows
     s = resident_situations(model, rows)
     no_car = ~model.population.people.has_car[rows]

@@ -13,6 +13,7 @@ car; the facts read them from ``run.extra``.
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,19 +176,14 @@ def observe(name: str, model, year: int, extra: dict) -> None:
     extra.setdefault("access_gap", []).append(
         float(access[car].mean() - access[~car].mean()) if car.any() and (~car).any() else np.nan
     )
-    # residents' services open per municipality and kind (SF15)
-    by_municipality: dict[tuple[int, str], int] = {}
-    for p in model.services.providers:
-        if p.kind.value not in NOT_SERVICES:
-            key = (p.municipality, p.kind.value)
-            by_municipality[key] = by_municipality.get(key, 0) + 1
-    extra.setdefault("counts_m", []).append(by_municipality)
-    by_place: dict[tuple[int, str], int] = {}
-    for p in model.services.providers:
-        if p.kind.value not in NOT_SERVICES:
-            key = (p.place, p.kind.value)
-            by_place[key] = by_place.get(key, 0) + 1
-    extra.setdefault("counts_p", []).append(by_place)
+    # residents' services open per municipality and kind, and per place and kind (SF15)
+    services = [p for p in model.services.providers if p.kind.value not in NOT_SERVICES]
+    extra.setdefault("counts_m", []).append(
+        dict(Counter((p.municipality, p.kind.value) for p in services))
+    )
+    extra.setdefault("counts_p", []).append(
+        dict(Counter((p.place, p.kind.value) for p in services))
+    )
 
 
 # -- the facts ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from sim.town import CAR
 if TYPE_CHECKING:
     from sim.agents.initiative import Initiative
     from sim.model import TownModel
+    from sim.population import People
 
 SERVED_BY_PLACE = (
     InitiativeType.coop_shop,
@@ -68,7 +69,9 @@ class CivicBenefits:
     Attributes:
         municipality, weight, breadth: per running initiative (breadth 0..1 of its decisions).
         served: (initiatives, places) whether it serves the residents of a place.
-        members: (initiatives, people rows at the civic phase) membership.
+        initiatives: the running initiatives; their members are read when scoring (they change
+            only in the civic phase, and follow the people table's renumbering).
+        people: the people table (for the membership matrix ``members``).
         size_factor: per municipality, (reference / residents)^0.5 / civic.scale.
         place_municipality: per place, its municipality (-1: a destination).
         share, capture: ``civic.nonmember_benefit_share``, ``civic.elite_capture``.
@@ -78,7 +81,8 @@ class CivicBenefits:
     weight: np.ndarray
     breadth: np.ndarray
     served: np.ndarray
-    members: np.ndarray
+    initiatives: list[Initiative]
+    people: People
     size_factor: np.ndarray
     place_municipality: np.ndarray
     share: float
@@ -87,16 +91,22 @@ class CivicBenefits:
     def weights(self, home: np.ndarray, rows: np.ndarray | None, broad: np.ndarray) -> np.ndarray:
         """Civic weight reaching each situation (home place, people row or None, broad)."""
         total = np.zeros(home.size)
-        n_rows = self.members.shape[1]
-        for i in range(self.weight.size):
+        for i, initiative in enumerate(self.initiatives):
             reached = self.served[i, home]
             if rows is not None:
-                inside = rows < n_rows
-                reached |= inside & self.members[i, np.where(inside, rows, 0)]
+                reached |= np.isin(rows, initiative.members)
             part = self.share * np.where(broad, 1.0 - self.capture * (1.0 - self.breadth[i]), 1.0)
             inside_m = self.place_municipality[home] == self.municipality[i]
             total += self.weight[i] * np.where(reached, 1.0, part) * inside_m
         return total
+
+    @property
+    def members(self) -> np.ndarray:
+        """(initiatives, people rows) membership, as a matrix."""
+        table = np.zeros((len(self.initiatives), len(self.people)), dtype=bool)
+        for i, initiative in enumerate(self.initiatives):
+            table[i, initiative.members] = True
+        return table
 
     def score(self, home: np.ndarray, rows: np.ndarray | None, broad: np.ndarray) -> np.ndarray:
         """Civic life (0..1) of each situation; 0 outside the municipalities."""
@@ -111,11 +121,8 @@ def build_benefits(
     """The benefits table of the running initiatives (their civic weights and breadths)."""
     town = model.town
     cfg = model.config.civic
-    n_people = len(model.population.people)
-    members = np.zeros((len(running), n_people), dtype=bool)
     served = np.zeros((len(running), town.n_places), dtype=bool)
     for i, initiative in enumerate(running):
-        members[i, initiative.members] = True
         served[i] = served_places(model, initiative)
     populations = model.municipality_population()
     size = np.sqrt(cfg.civic_reference_population / np.maximum(populations, 1)) / cfg.civic_scale
@@ -124,7 +131,8 @@ def build_benefits(
         weight=np.array(weights, dtype=float),
         breadth=np.array(breadths, dtype=float),
         served=served,
-        members=members,
+        initiatives=list(running),
+        people=model.population.people,
         size_factor=size,
         place_municipality=town.municipality,
         share=cfg.nonmember_benefit_share,

@@ -58,31 +58,32 @@ class CivicEffects:
         member_share = float(is_broad(self.model, members).mean())
         return float(np.clip(member_share / town_share, 0.0, 1.0)) if town_share > 0 else 0.0
 
-    def representation(self, municipality: int) -> float:
-        """How broad the decisions of a municipality's initiatives are at least (0..1): the
-        breadth of a participation process running there, and under Phase Null the policy's
-        breadth (the municipality invites broadly before planning, whether or not its process
-        reaches critical mass; seed-notes SF31, §5.2)."""
-        running = self.running(InitiativeType.participation, municipality)
-        return max(
-            [self.model.policies.effects.participation_breadth] + [self.breadth(i) for i in running]
-        )
-
     def _civic_life(self) -> None:
         """Civic life: who each running initiative reaches and how broad its decisions are
         (sim/civic/benefits.py); ``civic_score`` is a municipality's civic life for those
-        reached fully."""
+        reached fully.
+
+        An initiative's decisions are as broad as its own members (``breadth``), and at least
+        as broad as a participation process running in its municipality and, under Phase Null,
+        the policy's breadth (the municipality invites broadly before planning, whether or not
+        its process reaches critical mass; seed-notes SF31, §5.2).
+        """
         running = self.running()
-        representation = [self.representation(m) for m in range(self.model.town.n_municipalities)]
-        weights, breadths = [], []
-        for initiative in running:
+        invited = self.model.policies.effects.participation_breadth
+        own = [self.breadth(i) for i in running]
+        representation = np.full(self.model.town.n_municipalities, invited)
+        weights = []
+        for k, initiative in enumerate(running):
             w = initiative.settings.civic_weight
-            own = self.breadth(initiative)
             if initiative.kind is InitiativeType.participation:
-                own = max(own, self.model.policies.effects.participation_breadth)
-                w *= own
+                own[k] = max(own[k], invited)
+                w *= own[k]
+                m = initiative.municipality
+                representation[m] = max(representation[m], own[k])
             weights.append(w)
-            breadths.append(max(own, representation[initiative.municipality]))
+        breadths = [
+            max(b, representation[i.municipality]) for b, i in zip(own, running, strict=True)
+        ]
         self.benefits = build_benefits(self.model, running, weights, breadths)
         full = np.bincount(
             self.benefits.municipality,
@@ -99,16 +100,6 @@ class CivicEffects:
             return np.zeros(home.size)
         broad = np.ones(home.size, dtype=bool) if rows is None else is_broad(self.model, rows)
         return self.benefits.score(home, rows, broad)
-
-    def remap_benefits(self, mapping: np.ndarray) -> None:
-        """People rows were renumbered (old -> new, -1 dropped): membership follows."""
-        if self.benefits is None:
-            return
-        old = self.benefits.members
-        new = np.zeros((old.shape[0], len(self.model.population.people)), dtype=bool)
-        keep = np.flatnonzero(mapping[: old.shape[1]] >= 0)
-        new[:, mapping[keep]] = old[:, keep]
-        self.benefits.members = new
 
     def remote_worker_pull(self, municipality: int) -> float:
         """Remote-worker arrivals multiplier from coworking spaces, gated by broadband (M-G1)."""

@@ -47,7 +47,7 @@ class KeyPersons:
     change_agents: dict[Any, ChangeAgent]
     idea_weights: np.ndarray
     _active: Callable[[], list[Initiative]]
-    key_pids: np.ndarray = np.empty(0, dtype=np.int64)
+    key_pids: np.ndarray
 
     def choose_key_persons(self) -> None:
         """Choose the key persons among the initial adults (once, at the start)."""

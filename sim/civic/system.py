@@ -122,7 +122,6 @@ class CivicSystem(LifeCycle, Recruitment, Gaps, CivicEffects, KeyPersons):
             if initiative.phase.active:
                 members = mapping[initiative.members]
                 initiative.members = members[members >= 0]
-        self.remap_benefits(mapping)
 
     # -- the year -----------------------------------------------------------------------------
 
