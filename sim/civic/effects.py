@@ -46,15 +46,22 @@ class CivicEffects:
 
     # -- civic life and effects read by other modules --------------------------------------
 
-    def breadth(self, initiative: Initiative) -> float:
-        """How broad a participation process is: share of under-30s and newcomers among its
-        members relative to the municipality (1: as broad as the town; seed-notes SF31)."""
+    def broad_shares(self) -> np.ndarray:
+        """Per municipality, the share of under-30s and newcomers among its residents."""
+        rows = self.model.population.alive_rows
+        m = self.model.person_municipality(rows)
+        n = self.model.town.n_municipalities
+        broad = np.bincount(m, weights=is_broad(self.model, rows), minlength=n)
+        residents = np.bincount(m, minlength=n)
+        return np.divide(broad, residents, out=np.zeros(n), where=residents > 0)
+
+    def breadth(self, initiative: Initiative, town_share: float) -> float:
+        """How broad an initiative is: share of under-30s and newcomers among its members
+        relative to its municipality's ``town_share`` (1: as broad as the town; seed-notes
+        SF31)."""
         members = initiative.members
         if members.size == 0:
             return 0.0
-        rows = self.model.population.alive_rows
-        in_m = rows[self.model.person_municipality(rows) == initiative.municipality]
-        town_share = float(is_broad(self.model, in_m).mean()) if in_m.size else 0.0
         member_share = float(is_broad(self.model, members).mean())
         return float(np.clip(member_share / town_share, 0.0, 1.0)) if town_share > 0 else 0.0
 
@@ -70,7 +77,8 @@ class CivicEffects:
         """
         running = self.running()
         invited = self.model.policies.effects.participation_breadth
-        own = [self.breadth(i) for i in running]
+        shares = self.broad_shares()
+        own = [self.breadth(i, float(shares[i.municipality])) for i in running]
         representation = np.full(self.model.town.n_municipalities, invited)
         weights = []
         for k, initiative in enumerate(running):
