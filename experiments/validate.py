@@ -58,7 +58,6 @@ class Run:
     initiatives: (
         pd.DataFrame
     )  # one row per initiative: type, municipality, started, launched, phase
-    closures: pd.DataFrame  # closure and shock events: year, provider_type
     engagement0: float  # mean engagement of adults at year 0
     movers_engagement: float  # mean engagement of out-migrants over the run
     stayers_engagement: float  # mean engagement of residents at the end
@@ -104,18 +103,11 @@ def one_run(name: str, overrides: list[str], seed: int, years: int) -> Run:
         ],
         columns=["type", "municipality", "started", "launched", "phase", "size"],
     )
-    events = pd.DataFrame(model.events.rows)
-    closures = (
-        events.loc[events["kind"].isin(["closure", "shock"]), ["year", "provider_type"]]
-        if len(events)
-        else pd.DataFrame(columns=["year", "provider_type"])
-    )
     return Run(
         name,
         seed,
         model.recorder.metrics(),
         initiatives,
-        closures,
         engagement0,
         out_engagement / out_n if out_n else float("nan"),
         float(p.engagement[rows].mean()),
@@ -154,6 +146,12 @@ def at(run: Run, column: str, year: int) -> float:
 def change(run: Run, column: str, years: int, relative: bool = False) -> float:
     a, b = at(run, column, 0), at(run, column, years)
     return (b / a - 1.0) * 100 if relative else b - a
+
+
+def paired(a: list[Run], b: list[Run]) -> list[tuple[Run, Run]]:
+    """The runs of ``a`` and ``b`` with the same seed, as pairs (a's order)."""
+    by_seed = {r.seed: r for r in b}
+    return [(r, by_seed[r.seed]) for r in a if r.seed in by_seed]
 
 
 def slope(run: Run, column: str) -> float:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
+from validate import at, paired, verdict
 
 from sim.civic.benefits import is_broad
 
@@ -89,15 +90,6 @@ def observe(name: str, model, year: int, extra: dict) -> None:
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _qol(run: Run, year: int) -> float:
-    return float(run.metrics.set_index("year").at[year, "qol_mean"])
-
-
-def _paired(a: list[Run], b: list[Run]) -> list[tuple[Run, Run]]:
-    by_seed = {r.seed: r for r in b}
-    return [(r, by_seed[r.seed]) for r in a if r.seed in by_seed]
-
-
 def _hazard(runs: list[Run], years: int) -> tuple[int, int, int, int]:
     """Starts of a kind that replaces a closed service, and (municipality, kind, year) units at
     risk (no initiative of the kind active at the end of the year before: one per kind and
@@ -159,8 +151,10 @@ def _sf17(runs, base, add) -> None:
         for shock in SHOCKS:
             without = runs[prefix or "peripheral"]
             shocked = runs[f"{prefix}_{shock}" if prefix else shock]
-            pairs = _paired(shocked, without)
-            drops[label][shock] = float(np.mean([_qol(b, 5) - _qol(a, 5) for a, b in pairs]))
+            pairs = paired(shocked, without)
+            drops[label][shock] = float(
+                np.mean([at(b, "qol_mean", 5) - at(a, "qol_mean", 5) for a, b in pairs])
+            )
             shocked_all += shocked
         responses[label] = float(np.mean([_responded(r) for r in shocked_all]))
     order = list(shares)
@@ -204,15 +198,11 @@ def _sf26(runs, years, base, add) -> None:
         f"bus, pool cooperative, community house; only where none of its kind is active) higher "
         f"in the {AFTER_YEARS} years from a closure of that service than otherwise (Fisher p < 0.05); "
         "initiative starts per resident higher in P than C",
-        verdict_of(h_after > h_other and p < 0.05, rate_p > rate_c),
+        verdict(h_after > h_other and p < 0.05, rate_p > rate_c),
         f"P hazard {h_after:.3f} ({s_a}/{n_a}) after vs {h_other:.3f} ({s_o}/{n_o}) otherwise, "
         f"p = {p:.2g}; C {c_a / max(cn_a, 1):.3f} ({c_a}/{cn_a}) vs {c_o / max(cn_o, 1):.3f}; "
         f"starts per 1,000 residents and year P {rate_p:.2f}, C {rate_c:.2f}",
     )
-
-
-def verdict_of(*parts: bool) -> str:
-    return "holds" if all(parts) else "partly" if any(parts) else "fails"
 
 
 def _sf29(runs, years, base, add) -> None:
@@ -228,7 +218,7 @@ def _sf29(runs, years, base, add) -> None:
     def step(fewer: list[Run], more: list[Run]) -> tuple[float, float, float, float]:
         """Paired by seed: more institutionalised initiatives, net migration gained (and its
         one-sided Wilcoxon p), local jobs gained."""
-        pairs = _paired(fewer, more)
+        pairs = paired(fewer, more)
         d_net = np.array([net(b) - net(a) for a, b in pairs])
         p = stats.wilcoxon(d_net, alternative="greater").pvalue if np.any(d_net) else 1.0
         return (
@@ -256,7 +246,7 @@ def _sf29(runs, years, base, add) -> None:
         f"R4 (civic staff: more initiatives supported), paired by seed, {base}",
         "the town with more institutionalised initiatives has higher 20-year net migration "
         "(Wilcoxon p < 0.05) in both comparisons",
-        verdict_of(ok(none), ok(staff)),
+        verdict(ok(none), ok(staff)),
         "none → as is: institutionalised {:+.1f}, net migration {:+.0f} (p = {:.2g}), local "
         "jobs {:+.0f}; as is → R4: {:+.1f}, {:+.0f} (p = {:.2g}), {:+.0f}; cross-section over "
         "baseline seeds (jobs partialled) ρ {:+.2f} (p = {:.2f})".format(*none, *staff, rho, p_rho),
@@ -273,7 +263,7 @@ def _sf31(runs, years, base, add) -> None:
         qol_core = np.mean([x["qol_core"] for x in g])
         return civic, qol_broad - qol_core
 
-    pairs = _paired(runs["peripheral"], runs["phase_null"])
+    pairs = paired(runs["peripheral"], runs["phase_null"])
     narrow = np.array([gaps(a)[0] for a, _ in pairs])
     broad = np.array([gaps(b)[0] for _, b in pairs])
     # difference in differences of QoL: what Phase Null adds to the broad groups beyond the core
@@ -285,7 +275,7 @@ def _sf31(runs, years, base, add) -> None:
         f"mean of years {first}–{years}, {base}",
         "civic life of the core (30+, 5+ years in town) above that of young people and newcomers "
         "in every run; the gap smaller with Phase Null in >= 80 % of pairs",
-        verdict_of(bool((narrow > 0).all()), smaller >= 0.8),
+        verdict(bool((narrow > 0).all()), smaller >= 0.8),
         f"gap {narrow.mean():.4f} → {broad.mean():.4f} (smaller in {smaller:.0%}); QoL of the "
         f"broad groups relative to the core {did.mean():+.4f} with Phase Null",
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
+from validate import change
 
 from sim.config import ServiceType
 
@@ -59,11 +60,6 @@ def observe(name: str, model, year: int, extra: dict) -> None:
     extra["closures_by_chance"] = len(employers.closures)
 
 
-def _change(run: Run, years: int) -> float:
-    m = run.metrics.set_index("year")["population"]
-    return (m[years] / m[0] - 1.0) * 100
-
-
 def _jobs_change(run: Run, years: int) -> float:
     jobs = run.extra["local_jobs"]
     return (jobs[years] / jobs[0] - 1.0) * 100
@@ -73,11 +69,11 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
     P = runs["peripheral"]
     n = len(P)
     base = f"no policy, {n} seeds, {years} years"
-    pc = np.array([_change(r, years) for r in P])
+    pc = np.array([change(r, "population", years, True) for r in P])
 
     # SF6: with +20 % local jobs, P still shrinks; elasticity of population to jobs < 1.
     G = runs["peripheral_job_growth"]
-    gc = np.array([_change(r, years) for r in G])
+    gc = np.array([change(r, "population", years, True) for r in G])
     jobs_b = np.array([_jobs_change(r, years) for r in P])
     jobs_g = np.array([_jobs_change(r, years) for r in G])
     d_pop, d_jobs = gc - pc, jobs_g - jobs_b

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from validate import verdict
+from validate import at, paired, verdict
 
 from sim.agents.initiative import Phase
 
@@ -77,12 +77,11 @@ def _paired_gain(a: list[Run], b: list[Run], years: int) -> list[float]:
         late = _window(run, "informal_engagement_share", years - WINDOW + 1, years)
         return late - _window(run, "informal_engagement_share", 1, WINDOW)
 
-    by_seed = {r.seed: r for r in b}
-    return [rise(r) - rise(by_seed[r.seed]) for r in a if r.seed in by_seed]
+    return [rise(r) - rise(s) for r, s in paired(a, b)]
 
 
 def _mean_at(runs: list[Run], column: str, year: int) -> float:
-    return float(np.mean([r.metrics.set_index("year").at[year, column] for r in runs]))
+    return float(np.mean([at(r, column, year) for r in runs]))
 
 
 # -- the facts -----------------------------------------------------------------------------
