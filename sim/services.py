@@ -441,6 +441,29 @@ class ServiceSystem:
         )
         return municipality.residents > minimum and same == 1
 
+    def _spared_competitors(self) -> set[int]:
+        """Keys of providers that would close for losses this year but stay, because a
+        competitor of their channel at their place closes first.
+
+        Providers of one channel at one place split the place's demand equally, so when the
+        place carries fewer of them they all lose money alike; without this rule they all
+        closed in the same year and a town that carries one supermarket was left with none. Of
+        such a group only the weakest (lowest profit; on a tie the newest, last in first out:
+        an assumption) closes; the others' demand is recounted next year, when they close
+        too if they still lose money.
+        """
+        due: dict[tuple[ServiceType, str, int], list[Provider]] = {}
+        for p in self.providers:
+            if p.is_municipal or p.kind not in DEMAND_KINDS or p.profit_eur >= 0:
+                continue
+            if p.loss_years + 1 >= p.settings.loss_years:
+                due.setdefault((p.kind, p.channel_format, p.place), []).append(p)
+        spared: set[int] = set()
+        for group in due.values():
+            weakest = min(group, key=lambda p: (p.profit_eur, -p.key))
+            spared.update(p.key for p in group if p is not weakest)
+        return spared
+
     def _decisions(self, attractiveness: float, effects: Effects) -> None:
         """Losses, minimum users, owners' retirement and succession, the labour pool."""
         streams, year = self.model.streams, self.model.year
@@ -450,6 +473,7 @@ class ServiceSystem:
             zip(keys.tolist(), streams.uniform("owner_retires", year, keys), strict=True)
         )
         succeeds = dict(zip(keys.tolist(), streams.uniform("successor", year, keys), strict=True))
+        spared = self._spared_competitors()
         for provider in list(self.providers):
             s = provider.settings
             if provider.kind is ServiceType.manufacturer:
@@ -470,7 +494,11 @@ class ServiceSystem:
                     self.close(provider, reason)
                 continue
             provider.loss_years = provider.loss_years + 1 if provider.profit_eur < 0 else 0
-            if provider.loss_years >= s.loss_years and not self._legally_kept(provider):
+            if (
+                provider.loss_years >= s.loss_years
+                and provider.key not in spared
+                and not self._legally_kept(provider)
+            ):
                 self.close(provider, f"losses for {provider.loss_years} years")
                 continue
             if provider.owner_age is None:

@@ -427,3 +427,26 @@ def test_peripheral_loses_services_and_central_loses_fewer():
     peripheral = mean_change("peripheral")
     assert peripheral < 0
     assert mean_change("central") > peripheral
+
+
+def test_of_two_providers_sharing_a_place_that_carries_one_only_the_weaker_closes():
+    # Two pharmacies in the centre of a town of about 10,000 split its demand equally and both
+    # lose money; either alone would earn (about 3,800 users break even). Before the fix both
+    # closed in the same year and the town was left with none.
+    cfg = with_providers(
+        ProviderConfig(type=ServiceType.pharmacy, place="Mitte", count=2), years=6, residents=10000
+    )
+    s = cfg.services
+    s.entrepreneurial_climate = 0.0  # no entrant re-opens what closed
+    s.retirement_hazard_60_64 = s.retirement_hazard_65_69 = s.retirement_hazard_70_plus = 0.0
+    model = TownModel(cfg)
+    _step(model, 2)
+    first, second = model.services.open_of(ServiceType.pharmacy)
+    assert first.profit_eur < 0 and second.profit_eur < 0
+    _step(model)
+    (kept,) = model.services.open_of(ServiceType.pharmacy)
+    _step(model, 3)
+    assert model.services.open_of(ServiceType.pharmacy) == [kept]
+    assert kept.profit_eur > 0
+    closures = [e for e in model.events if e["kind"] == "closure"]
+    assert len(closures) == 1 and closures[0]["year"] == 3

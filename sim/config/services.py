@@ -217,7 +217,7 @@ class ServicesConfig:
         doc="yearly growth of a chain format's minimum catchment (its fixed cost)",
     )
     independent_margin_squeeze: float = param(
-        0.055,
+        0.05,
         min=0,
         max=0.5,
         unit="1/yr",
