@@ -12,7 +12,7 @@ not, "inconclusive" if the runs cannot decide it.
 
 Usage::
 
-    python experiments/validate.py                  # 10 seeds, 20 years, 2 processes
+    python experiments/validate.py                  # 20 seeds, 20 years, 2 processes
     python experiments/validate.py --seeds 4 --no-write
     python experiments/validate.py --check          # exit 1 if an expected "holds" fact does not
 
@@ -501,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.split("\n")[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--seeds", type=int, default=10, help="seeds per town and variant")
+    parser.add_argument("--seeds", type=int, default=20, help="seeds per town and variant")
     parser.add_argument("--years", type=int, default=YEARS, help="years per run")
     parser.add_argument("--jobs", type=int, default=2, help="parallel processes")
     parser.add_argument(

@@ -15,7 +15,7 @@ def test_stylised_facts_that_held_still_hold():
     import validate
 
     # Few seeds to stay modest on CI (about 1.5 min on 2 cores); the expected list holds at 5
-    # seeds and at 10 (experiments/validation_expected.txt).
+    # seeds and at 20 (experiments/validation_expected.txt).
     assert validate.main(["--seeds", "5", "--no-write", "--check"]) == 0
 
 
