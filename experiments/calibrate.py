@@ -117,7 +117,7 @@ FIT_NOTE = (
     "(digital_exposure 1) gave −4.9 and keeps a peripheral branch in some seeds; that "
     "schedule was kept (an assumption, as was 0.9). (4) 12/2026, after co-located competitors "
     "stopped closing together (only the weakest of a channel at a place closes in a year; the "
-    "peripheral town kept no supermarket in 3 of 4 seeds before): on 10 seeds small shops "
+    "peripheral town had none left at year 30 in 6 of 10 seeds before): on 10 seeds small shops "
     "closed everywhere in the central and peripheral towns (mix −10.1) at 0.055; "
     "independent_margin_squeeze 0.045 / 0.05 / 0.0525 gave small shops −4.0 / −6.5 / −10.1, "
     "kept 0.05 (every type within tolerance on 10 seeds; on 20 seeds pubs −2.0 against "
