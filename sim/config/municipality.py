@@ -238,7 +238,7 @@ class MunicipalityConfig:
         max=1,
         unit="1/yr",
         role="uncertainty",
-        source="assumption (a council decides a contested closure in some years and not in others); with it the archetypes close 9 of their 30 pools in 30 years over 10 seeds (all in the very peripheral town), about the national rate (1.1 %/yr, service_trends_de.csv); 0.15 and 0.6 gave 2 and 9 before the E2SFCA access (with it 8 at 0.3)",
+        source="assumption (a council decides a contested closure in some years and not in others); with it the archetypes close 8 of their 30 pools in 30 years over 10 seeds (all in the very peripheral town; 12/2026), about the national rate (1.1 %/yr, service_trends_de.csv); 0.15 and 0.6 gave 2 and 9 before the E2SFCA access",
         doc="once a cut is due (after cut_lag_years), the probability a year that the council decides it",
     )
     cut_order: list[str] = param(
