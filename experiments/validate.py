@@ -442,6 +442,31 @@ def facts(runs: dict[str, list[Run]], years: int) -> list[dict]:
     return sorted(out, key=lambda r: int(r["fact"].split()[0][2:]))
 
 
+HALVES_MIN_SEEDS = 10
+"""With at least this many seeds every fact is also judged on each half of them (seeds below
+and from n/2): a verdict that differs between the halves rests on which seeds were run."""
+
+
+def by_seed(runs: dict[str, list[Run]], keep) -> dict[str, list[Run]]:
+    """The runs whose seed satisfies ``keep``, variant by variant."""
+    return {name: [r for r in rs if keep(r.seed)] for name, rs in runs.items()}
+
+
+def add_halves(rows: list[dict], runs: dict[str, list[Run]], seeds: int, judge) -> list[str]:
+    """Judge every fact again on each half of the seeds (``judge(runs) -> rows``), store both
+    verdicts in the rows (key ``halves``) and return the facts whose verdicts differ."""
+    half = seeds // 2
+    first = {r["fact"]: r["status"] for r in judge(by_seed(runs, lambda s: s < half))}
+    second = {r["fact"]: r["status"] for r in judge(by_seed(runs, lambda s: s >= half))}
+    unstable = []
+    for row in rows:
+        a, b = first.get(row["fact"], "-"), second.get(row["fact"], "-")
+        row["halves"] = f"{a} / {b}"
+        if not (a == b == row["status"]):
+            unstable.append(row["fact"].split()[0])
+    return unstable
+
+
 def not_tested(rows: list[dict]) -> dict[str, str]:
     """Facts with no row, and why: NOT_TESTED here and in the fact modules."""
     reasons = dict(NOT_TESTED)
@@ -459,9 +484,13 @@ NOT_TESTED = {
 }
 
 
-def write_section(rows: list[dict], seeds: int, years: int, path: Path) -> None:
+def write_section(
+    rows: list[dict], seeds: int, years: int, path: Path, unstable: list[str] | None = None
+) -> None:
     untested = not_tested(rows)
     counts = pd.Series([r["status"] for r in rows]).value_counts()
+    halves = all("halves" in r for r in rows)
+    half = seeds // 2
     lines = [
         "## Stylised facts",
         "",
@@ -469,13 +498,28 @@ def write_section(rows: list[dict], seeds: int, years: int, path: Path) -> None:
         "serve all facts). Facts and criteria from seed-notes §7; C, P, VP = the central, "
         "peripheral and very peripheral archetypes. "
         + ", ".join(f"{k}: {v}" for k, v in counts.items())
-        + f"; not tested: {len(untested)}.",
+        + f"; not tested: {len(untested)}."
+        + (
+            f" Each fact is also judged on each half of the seeds (seeds 0–{half - 1} / "
+            f"{half}–{seeds - 1}, column 'halves'): "
+            + (
+                "the verdict differs between the halves or from all seeds for "
+                + ", ".join(unstable or [])
+                + "; those verdicts rest on which seeds were run."
+                if unstable
+                else "every verdict is the same on both halves."
+            )
+            if halves
+            else ""
+        ),
         "",
-        "| fact | setup | criterion | result | numbers |",
-        "|---|---|---|---|---|",
+        "| fact | setup | criterion | result | " + ("halves | " if halves else "") + "numbers |",
+        "|---|---|---|---|" + ("---|" if halves else "") + "---|",
     ]
     lines += [
-        f"| {r['fact']} | {r['setup']} | {r['criterion']} | **{r['status']}** | {r['numbers']} |"
+        f"| {r['fact']} | {r['setup']} | {r['criterion']} | **{r['status']}** | "
+        + (f"{r['halves']} | " if halves else "")
+        + f"{r['numbers']} |"
         for r in rows
     ]
     lines += ["", "Not tested by this script, and why:", ""]
@@ -527,10 +571,21 @@ def main(argv: list[str] | None = None) -> int:
         rows = out
     else:
         rows = facts(runs, args.years)
+    unstable: list[str] = []
+    if args.seeds >= HALVES_MIN_SEEDS and not args.module:
+        unstable = add_halves(rows, runs, args.seeds, lambda rs: facts(rs, args.years))
+    columns = [
+        "fact",
+        "status",
+        *(["halves"] if "halves" in rows[0] else []),
+        "numbers",
+    ]
     with pd.option_context("display.width", 250, "display.max_colwidth", 110):
-        print(pd.DataFrame(rows)[["fact", "status", "numbers"]].to_string(index=False))
+        print(pd.DataFrame(rows)[columns].to_string(index=False))
+    if unstable:
+        print("verdict differs between the halves of the seeds: " + ", ".join(unstable))
     if not args.no_write:
-        write_section(rows, args.seeds, args.years, args.out)
+        write_section(rows, args.seeds, args.years, args.out, unstable)
     if args.check:
         expected = [
             x.strip() for x in EXPECTED.read_text().splitlines() if x.strip() and x[0] != "#"

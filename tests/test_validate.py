@@ -38,3 +38,31 @@ def test_a_fact_with_a_row_is_not_listed_as_not_tested():
     untested = validate.not_tested(rows)
     assert not any(k.startswith("SF4 ") for k in untested)
     assert any(k.startswith("SF38 ") for k in untested)
+
+
+def test_a_verdict_that_differs_between_the_halves_of_the_seeds_is_reported(tmp_path):
+    import validate
+
+    # A fake fact that holds on seeds 0-4 and partly on 5-9, and one that holds on both.
+    def judge(runs):
+        seeds = sorted(r.seed for r in runs["peripheral"])
+        return [
+            {"fact": "SF1 a", "status": "holds" if max(seeds) < 5 else "partly"},
+            {"fact": "SF2 b", "status": "holds"},
+        ]
+
+    runs = {"peripheral": [validate.Run("peripheral", s, None, None, 0, 0, 0) for s in range(10)]}
+    rows = [
+        {"fact": "SF1 a", "setup": "s", "criterion": "c", "status": "holds", "numbers": "n"},
+        {"fact": "SF2 b", "setup": "s", "criterion": "c", "status": "holds", "numbers": "n"},
+    ]
+    assert validate.add_halves(rows, runs, 10, judge) == ["SF1"]
+    assert rows[0]["halves"] == "holds / partly" and rows[1]["halves"] == "holds / holds"
+    doc = tmp_path / "validation.md"
+    validate.write_section(rows, 10, 20, doc, ["SF1"])
+    text = doc.read_text()
+    assert (
+        "seeds 0–4 / 5–9" in text
+        and "differs between the halves or from all seeds for SF1;" in text
+    )
+    assert "| SF1 a | s | c | **holds** | holds / partly | n |" in text
