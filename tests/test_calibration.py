@@ -1,5 +1,5 @@
 """The calibration of the drivers of service change (experiments/calibrate.py) with its
-tolerance, on few seeds (docs/validation.md has the 10-seed figures)."""
+tolerance, on the 10 seeds of docs/validation.md (about 20 s on 2 cores)."""
 
 from __future__ import annotations
 
@@ -19,18 +19,21 @@ def _calibrate():
 
 
 @pytest.mark.slow
-def test_the_calibration_meets_its_targets_on_few_seeds():
+def test_the_calibration_meets_its_targets():
     """The archetypes' mix within the tolerance of the national trend for every type the drivers
     act on; nothing declining nationally grows in the periphery; the central town loses fewer
     of these providers than the peripheral and the very peripheral town (all types together:
     type by type the single providers of the small towns make the order a coin flip, see
     docs/validation.md)."""
     calibrate = _calibrate()
-    table = calibrate.evaluate(seeds=4)
+    # 10 seeds, as the calibration itself: on 4 the banks missed by 0.1 %/yr (-3.5 against
+    # -4.6 +- 1) once co-located branches stopped closing together, one branch more or less in
+    # one town being a quarter of a town's mean count.
+    table = calibrate.evaluate(seeds=10)
     missed = calibrate.checks(table, types=list(calibrate.FITTED))
     assert missed["mix"] == [], table[["national", "mix"]].round(2)
-    # With 4 seeds one entrant moves a small town's mean count by 0.25 (a GP: about
-    # +0.3 %/yr); growth counts from 0.5 %/yr (10 seeds: docs/validation.md, no growth at all).
+    # One entrant moves a small town's mean count by 0.1 (a GP: about +0.1 %/yr); growth
+    # counts from 0.5 %/yr.
     declining = table.loc[list(calibrate.FITTED)].query("national < 0")
     growing = declining[["peripheral", "very_peripheral"]].max(axis=1)
     assert (growing <= 0.5).all(), growing
