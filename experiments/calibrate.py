@@ -119,7 +119,8 @@ FIT_NOTE = (
     "stopped closing together (only the weakest of a channel at a place closes in a year; the "
     "peripheral town had none left at year 30 in 6 of 10 seeds before): on 10 seeds small shops "
     "closed everywhere in the central and peripheral towns (mix −10.1) at 0.055; "
-    "independent_margin_squeeze 0.045 / 0.05 / 0.0525 gave small shops −4.0 / −6.5 / −10.1, "
+    "independent_margin_squeeze 0.045 / 0.05 / 0.0525 gave small shops −4.0 / −6.5 / −10.1 "
+    "(at 0.0525, as at 0.055, every shop of the central and peripheral towns closed), "
     "kept 0.05 (every type within tolerance on 10 seeds; on 20 seeds pubs −2.0 against "
     "−3.1 ± 1, just outside, the others within)."
 )

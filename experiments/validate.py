@@ -444,7 +444,8 @@ def facts(runs: dict[str, list[Run]], years: int) -> list[dict]:
 
 HALVES_MIN_SEEDS = 10
 """With at least this many seeds every fact is also judged on each half of them (seeds below
-and from n/2): a verdict that differs between the halves rests on which seeds were run."""
+and from n/2): a verdict that differs between the halves, or from all seeds, depends on the
+seeds that were run (which ones, or how many)."""
 
 
 def by_seed(runs: dict[str, list[Run]], keep) -> dict[str, list[Run]]:
@@ -505,7 +506,8 @@ def write_section(
             + (
                 "the verdict differs between the halves or from all seeds for "
                 + ", ".join(unstable or [])
-                + "; those verdicts rest on which seeds were run."
+                + "; those verdicts depend on the seeds that were run (which ones, or how "
+                "many: a half has less power for the criteria with a test)."
                 if unstable
                 else "every verdict is the same on both halves."
             )

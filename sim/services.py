@@ -448,9 +448,11 @@ class ServiceSystem:
         Providers of one channel at one place split the place's demand equally, so when the
         place carries fewer of them they all lose money alike; without this rule they all
         closed in the same year and a town that carries one supermarket was left with none. Of
-        such a group only the weakest (lowest profit; on a tie the newest, last in first out:
-        an assumption) closes; the others' demand is recounted next year, when they close
-        too if they still lose money.
+        such a group only the weakest closes: the lowest profit (a cooperative shop against a
+        village shop), and on a tie (providers of one kind at one place earn alike) a fixed,
+        arbitrary order, the providers' random-number keys. The others' demand is recounted
+        next year, when they close too if they still lose money. A spared provider can still
+        close in the same year when its owner retires without a successor.
         """
         due: dict[tuple[ServiceType, str, int], list[Provider]] = {}
         for p in self.providers:

@@ -42,3 +42,14 @@ def test_regression_pin_readme_gp_shock_example_is_current():
     """A regression pin of the README's 8-seed GP-shock figures (exact numbers, as above)."""
     readme = readme_numbers.README.read_text(encoding="utf-8")
     assert readme_numbers.block(readme, "gp-shock") == readme_numbers.gp_example(), STALE
+
+
+def test_the_staleness_check_ignores_time_stamps_run_times_and_run_folders():
+    a = (
+        "[2026-12-06 20:32:29,966][sim.run][INFO] - peripheral seed 0: 12000 -> 10228 residents"
+        " in 30 year(s) (0.9 s)\nOutputs: /home/you/kleinstadt/outputs/2026-12-06/20-32-29-000000"
+    )
+    b = a.replace("20:32:29,966", "21:01:02,003").replace("(0.9 s)", "(1.2 s)")
+    b = b.replace("20-32-29-000000", "21-01-02-000000")
+    assert readme_numbers.comparable(a) == readme_numbers.comparable(b)
+    assert readme_numbers.comparable(a) != readme_numbers.comparable(a.replace("10228", "10229"))

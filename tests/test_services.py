@@ -431,8 +431,9 @@ def test_peripheral_loses_services_and_central_loses_fewer():
 
 def test_of_two_providers_sharing_a_place_that_carries_one_only_the_weaker_closes():
     # Two pharmacies in the centre of a town of about 10,000 split its demand equally and both
-    # lose money; either alone would earn (about 3,800 users break even). Before the fix both
-    # closed in the same year and the town was left with none.
+    # lose money; either alone would earn (without a GP at their place they lose half their
+    # revenue, so about 7,600 users break even). Before the fix both closed in the same year
+    # and the town was left with none.
     cfg = with_providers(
         ProviderConfig(type=ServiceType.pharmacy, place="Mitte", count=2), years=6, residents=10000
     )
@@ -448,5 +449,28 @@ def test_of_two_providers_sharing_a_place_that_carries_one_only_the_weaker_close
     _step(model, 3)
     assert model.services.open_of(ServiceType.pharmacy) == [kept]
     assert kept.profit_eur > 0
-    closures = [e for e in model.events if e["kind"] == "closure"]
+    closures = [
+        e for e in model.events if e["kind"] == "closure" and e["provider_type"] == "pharmacy"
+    ]
     assert len(closures) == 1 and closures[0]["year"] == 3
+
+
+def test_of_competitors_due_to_close_at_one_place_the_one_losing_most_closes():
+    # Three bakeries: two in the centre losing money for long enough, one in the village; the
+    # centre's bigger loser closes, its neighbour is spared this year, the village one is
+    # judged on its own.
+    cfg = with_providers(
+        ProviderConfig(type=ServiceType.bakery, place="Mitte", count=2),
+        ProviderConfig(type=ServiceType.bakery, place="Dorf"),
+    )
+    model = TownModel(cfg)
+    services = model.services
+    mitte, dorf = model.town.index["Mitte"], model.town.index["Dorf"]
+    a, b = [p for p in services.open_of(ServiceType.bakery) if p.place == mitte]
+    (c,) = [p for p in services.open_of(ServiceType.bakery) if p.place == dorf]
+    for provider, profit in ((a, -1000.0), (b, -5000.0), (c, -3000.0)):
+        provider.revenue_eur, provider.cost_eur = 10000.0, 10000.0 - profit
+        provider.loss_years = provider.settings.loss_years - 1
+    assert services._spared_competitors() == {a.key}
+    a.revenue_eur = a.cost_eur  # no longer losing money: not due, nobody to spare
+    assert services._spared_competitors() == set()
