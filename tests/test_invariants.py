@@ -27,6 +27,13 @@ def configs(draw) -> Config:
         town = tiny_region(residents=residents, linked=draw(st.booleans()))
     else:
         town = tiny_town(residents=residents, second_place=draw(st.booleans()))
+    # Room for every synthesised household: the fixtures' 8 % vacancy at 2.1 persons a household
+    # is too tight for a village of about 100 (456 residents, seed 1468: 60 households for 59
+    # dwellings), which the synthesis rightly refuses with a ConfigError. Tight housing is not
+    # what this test is about.
+    for place in town.places:
+        if place.residents:
+            place.dwellings = max(place.dwellings, -(-place.residents * 10 // 18))
     cfg = Config(town=town, years=4, seed=draw(st.integers(0, 10_000)))
     cfg.output.progress = False
     cfg.civic.change_agent_share = draw(st.sampled_from([0.01, 0.05]))
