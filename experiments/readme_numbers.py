@@ -124,20 +124,6 @@ def gp_example(seeds: int = GP_SEEDS, jobs: int = 2) -> str:
     return text
 
 
-_VOLATILE = (
-    (re.compile(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+\]"), "[time]"),  # log time stamps
-    (re.compile(r"\(\d+(\.\d+)? s\)"), "(s)"),  # run times
-    (re.compile(r"outputs/\S+"), "outputs/..."),  # run folders (named by date and time)
-)
-
-
-def comparable(text: str) -> str:
-    """A block without what changes from run to run (time stamps, seconds, run folders)."""
-    for pattern, repl in _VOLATILE:
-        text = pattern.sub(repl, text)
-    return text
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only report stale blocks")
@@ -154,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         stale = [
             n
             for n in ("quickstart", "gp-shock")
-            if comparable(block(text, n)) != comparable(block(new, n))
+            if normalised(block(text, n)) != normalised(block(new, n))
         ]
         print("stale: " + ", ".join(stale) if stale else "README numbers are current")
         return 1 if stale else 0

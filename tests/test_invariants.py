@@ -33,7 +33,7 @@ def configs(draw) -> Config:
     # what this test is about.
     for place in town.places:
         if place.residents:
-            place.dwellings = max(place.dwellings, -(-place.residents * 10 // 18))
+            place.dwellings = max(place.dwellings, -(-place.residents * 10 // 18))  # ceil(r / 1.8)
     cfg = Config(town=town, years=4, seed=draw(st.integers(0, 10_000)))
     cfg.output.progress = False
     cfg.civic.change_agent_share = draw(st.sampled_from([0.01, 0.05]))
