@@ -239,17 +239,26 @@ def local_services_score(model: TownModel, s: Situations) -> np.ndarray:
     ``qol.service_weights[stage]``, A the E2SFCA access of the resident's mode and home place;
     at a destination A is ``qol.destination_access_ratio`` at ``qol.alternative_service_minutes``.
     Someone without a car with informal support gets the share
-    ``qol.informal_support_share`` of the car's score instead of their own (seed-notes SF17).
+    ``qol.informal_support_share`` of the car's score instead of their own: a lift, which
+    raises the level but not the closures' toll, since the car's score loses too. The
+    marginality culture (seed-notes §6.1, SF17) then fills the share
+    ``qol.marginality_buffer`` x t / (t + k) of what is still lacking, t the resident's ties
+    outside the household and k ``social.neighbour_ties``: neighbours, family and friends
+    partly substitute a lost service, so those with local ties lose less when one closes.
+    Hypothetical residents (alternatives, newcomers) have no such ties.
     Tables are kept by :class:`Accessibility` (``model.access``), refreshed when a provider
     opens or closes, the network changes, or once a year when demand is taken anew.
     """
     table = model.access.access_score
     own = table[s.stage, s.mode, s.home]
-    if s.supported is None or not s.supported.any():
-        return own
-    share = model.config.qol.informal_support_share
-    by_car = table[s.stage, CAR, s.home]
-    return np.where(s.supported, (1.0 - share) * own + share * by_car, own)
+    if s.supported is not None and s.supported.any():
+        share = model.config.qol.informal_support_share
+        by_car = table[s.stage, CAR, s.home]
+        own = np.where(s.supported, (1.0 - share) * own + share * by_car, own)
+    buffer = model.config.qol.marginality_buffer
+    if buffer > 0 and s.rows is not None:
+        own = own + buffer * model.local_ties_share(s.rows) * (1.0 - own)
+    return own
 
 
 def civic_life_score(model: TownModel, s: Situations) -> np.ndarray:

@@ -197,9 +197,7 @@ def person_rates(model: TownModel, rows: np.ndarray, gap: np.ndarray) -> np.ndar
     age = p.age[rows]
     rate = base_rate(model, age)
     attachment = 1.0 - np.power(0.5, p.years_in_town[rows] / m.attachment_halflife_years)
-    _, local_ties = model.tie_counts
-    k = max(model.config.social.neighbour_ties, 1)
-    ties_share = local_ties[rows] / (local_ties[rows] + k)
+    ties_share = model.local_ties_share(rows)
     log_multiplier = (
         m.qol_gap_sensitivity * (gap - m.qol_gap_reference)
         - m.attachment_effect * (attachment - m.attachment_reference)

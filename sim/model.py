@@ -181,6 +181,17 @@ class TownModel(mesa.Model):
         self.recorder.record(self)
         done("observation")
 
+    def local_ties_share(self, rows: np.ndarray) -> np.ndarray:
+        """Per row: its ties outside its household t as t / (t + k), k =
+        ``social.neighbour_ties`` (at least 1), from this year's counts (``tie_counts``, taken
+        in the civic phase); rows added since (this year's newborns and newcomers) count 0."""
+        _, local = self.tie_counts
+        k = max(self.config.social.neighbour_ties, 1)
+        counts = np.zeros(rows.size, dtype=local.dtype)
+        known = rows < local.size
+        counts[known] = local[rows[known]]
+        return counts / (counts + k)
+
     def network_changed(self) -> None:
         """Recompute what depends on travel times: call after places or links change.
 

@@ -141,7 +141,11 @@ def tiny_region(residents: int = 1500, linked: bool = True) -> TownConfig:
 
 
 def closure_qol(
-    kind: ServiceType, seed: int, years: int = 2, support_share: float | None = None
+    kind: ServiceType,
+    seed: int,
+    years: int = 2,
+    support_share: float | None = None,
+    marginality_buffer: float | None = None,
 ) -> tuple[TownModel, np.ndarray, np.ndarray]:
     """A tiny town (2,000 residents) whose only GP practice and grocery are in the centre: the
     model, everyone's QoL before and after its provider of ``kind`` closes."""
@@ -156,6 +160,8 @@ def closure_qol(
     ]
     if support_share is not None:
         cfg.qol.informal_support_share = support_share
+    if marginality_buffer is not None:
+        cfg.qol.marginality_buffer = marginality_buffer
     model = TownModel(cfg)
     before = quality_of_life(model)
     services = model.services

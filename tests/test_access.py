@@ -14,6 +14,7 @@ import pytest
 from access import Access, weights
 from conftest import closure_qol, tiny_config
 from pandas.errors import Pandas4Warning
+from scipy import stats
 
 from sim.accessibility import resident_situations
 from sim.config import Config, ConfigError, ProviderConfig, ServiceType, ShockKind
@@ -194,6 +195,30 @@ def test_stronger_informal_support_buffers_a_closure_monotonically():
         d = _closure_losses(0, support_share=share)
         losses.append(d[d.supported].loss.mean())
     assert losses[0] > losses[1] > losses[2] > 0
+
+
+@pytest.mark.parametrize("kind", [GP, ServiceType.grocery])
+def test_the_marginality_buffer_lowers_a_closures_loss_for_those_with_local_ties(kind):
+    # SF17 (seed-notes §6.1, 3 (i)): neighbours, family and friends partly substitute a lost
+    # service. The same town (the buffer changes no draw before the closure) at 0 / 0.5 / 1.
+    losses = {}
+    for buffer in (0.0, 0.5, 1.0):
+        model, before, after = closure_qol(kind, 0, marginality_buffer=buffer)
+        rows = model.population.alive_rows
+        losses[buffer] = before[rows] - after[rows]
+    ties = model.local_ties_share(rows)
+    hit = losses[0.0] > 1e-9
+    assert hit.mean() > 0.5 and (ties[hit] > 0).mean() > 0.5
+    with_ties, without = hit & (ties > 0), hit & (ties == 0)
+    # those with local ties lose less the stronger the buffer, and still lose something
+    assert (losses[0.5][with_ties] < losses[0.0][with_ties]).all()
+    assert (losses[1.0][with_ties] < losses[0.5][with_ties]).all()
+    assert (losses[1.0][with_ties] > 0).all()
+    # those without local ties have nobody to help: their loss is unchanged
+    assert np.allclose(losses[1.0][without], losses[0.0][without])
+    # more ties, more help: at the strong buffer the loss kept falls with the ties
+    kept = losses[1.0][with_ties] / losses[0.0][with_ties]
+    assert stats.spearmanr(ties[with_ties], kept)[0] < -0.9
 
 
 def test_access_columns_are_written_per_kind_of_service(config):

@@ -232,6 +232,19 @@ class QolConfig:
         doc="without a car but with a household adult who has one: this share of the car's "
         "local-services score replaces one's own",
     )
+    marginality_buffer: float = param(
+        0.0,
+        min=0.0,
+        max=1.0,
+        role="uncertainty",
+        source="seed-notes §6.1 (b) and modelling suggestion 3 (i): the 'Kultur der "
+        "Marginalität' (Hannemann 2004), neighbourhood help, family and friends partly "
+        "substitute lost services; contested (Q81: about half of the towns' representatives "
+        "agree), so off by default and shown as a sensitivity band (docs/validation.md SF17)",
+        unit="",
+        doc="informal help fills this share, times the resident's local-ties share "
+        "t / (t + social.neighbour_ties), of the local-services access they lack",
+    )
     support_min_age: int = param(
         18,
         min=0,
