@@ -19,6 +19,7 @@ the run directories (never the models) and reports per shock, with intervals ove
 Usage::
 
     python experiments/resilience.py                       # very_peripheral, 10 seeds, all shocks
+    python experiments/resilience.py --town peripheral --set qol.marginality_buffer=0.5
     python experiments/resilience.py --town peripheral --seeds 20 --jobs 2
     python experiments/resilience.py --from results/resilience/2026-11-23_12-00-00   # re-analyse
 
@@ -34,10 +35,12 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import difflib
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,9 +69,65 @@ def scenarios(shocks: list[str]) -> list[Scenario]:
     return out
 
 
-def build_config(town_arg: str, scenario: Scenario, seed: int, years: int, shock_year: int):
-    """The Config of one run (plain dataclasses, no Hydra)."""
-    from sim.config import Config, ProviderConfig, ServiceType
+def parse_settings(items: list[str]) -> dict[str, Any]:
+    """``--set path=value`` items as {path: value}: a numeric or true/false parameter of the
+    parameter table (``python -m sim.config``), its value parsed as its default's type."""
+    from sim.config.table import parameter_table
+
+    rows = {r["parameter"]: r for r in parameter_table()}
+    out: dict[str, Any] = {}
+    for item in items:
+        path, sep, text = item.partition("=")
+        if not sep or not path:
+            raise SystemExit(f"resilience: --set {item!r}: expected path=value, e.g. {EXAMPLE_SET}")
+        row = rows.get(path)
+        if row is None:
+            close = difflib.get_close_matches(path, list(rows), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise SystemExit(
+                f"resilience: --set {path}: no such parameter{hint} (python -m sim.config lists them)"
+            )
+        default = row["default"]
+        try:
+            if isinstance(default, bool):
+                if text.lower() not in ("true", "false"):
+                    raise ValueError
+                value: Any = text.lower() == "true"
+            elif isinstance(default, int):
+                value = int(text)
+            elif isinstance(default, float):
+                value = float(text)
+            else:
+                raise SystemExit(
+                    f"resilience: --set {path}: only numbers and true/false can be set here "
+                    "(edit a config file or use the command line for the others)"
+                )
+        except ValueError:
+            kind = "true or false" if isinstance(default, bool) else type(default).__name__
+            raise SystemExit(f"resilience: --set {path}={text!r}: expected {kind}") from None
+        out[path] = value
+    return out
+
+
+EXAMPLE_SET = "qol.marginality_buffer=0.5"
+
+
+def settings_label(settings: dict[str, Any] | None) -> str:
+    """The settings as ``path=value, ...`` ("" for none): recorded with every run."""
+    return ", ".join(f"{k}={v}" for k, v in sorted((settings or {}).items()))
+
+
+def build_config(
+    town_arg: str,
+    scenario: Scenario,
+    seed: int,
+    years: int,
+    shock_year: int,
+    settings: dict[str, Any] | None = None,
+):
+    """The Config of one run (plain dataclasses, no Hydra), with ``settings`` (path -> value)."""
+    from sim.config import Config, ProviderConfig, ServiceType, validate
+    from sim.ema import _set
     from sim.town import builtin_town, builtin_towns, load_town_file
 
     town = builtin_town(town_arg) if town_arg in builtin_towns() else load_town_file(town_arg)
@@ -82,6 +141,10 @@ def build_config(town_arg: str, scenario: Scenario, seed: int, years: int, shock
     if scenario.shock != "none":
         cfg.shock = shock_config(scenario.shock)
         cfg.shock.year = shock_year
+    for path, value in (settings or {}).items():
+        _set(cfg, path, value)
+    if settings:
+        validate(cfg)  # ConfigError with the field and what is allowed
     return cfg
 
 
@@ -97,14 +160,20 @@ def shock_config(name: str):
 
 
 def _run_one(
-    town_arg: str, scenario: Scenario, seed: int, years: int, shock_year: int, folder: str
+    town_arg: str,
+    scenario: Scenario,
+    seed: int,
+    years: int,
+    shock_year: int,
+    folder: str,
+    settings: dict[str, Any] | None = None,
 ) -> str:
     from sim.config import ConfigError
     from sim.run import run_simulation, write_outputs
 
     out = Path(folder)
     try:
-        result = run_simulation(build_config(town_arg, scenario, seed, years, shock_year))
+        result = run_simulation(build_config(town_arg, scenario, seed, years, shock_year, settings))
     except ConfigError as err:  # e.g. the town has no manufacturer for employer_leaves
         out.mkdir(parents=True, exist_ok=True)
         (out / "skipped.json").write_text(json.dumps({"reason": str(err)}) + "\n", encoding="utf-8")
@@ -119,6 +188,7 @@ def _run_one(
                 "seed": seed,
                 "shock_year": shock_year,
                 "town": town_arg,
+                "settings": settings_label(settings),
             }
         )
         + "\n",
@@ -137,7 +207,7 @@ def run_all(args: argparse.Namespace, folder: Path) -> None:
             slug = scenario.name.replace(" ", "_").replace("(", "").replace(")", "")
             todo.append((scenario, seed, folder / "runs" / slug / f"seed={seed}"))
     jobs = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(
-        delayed(_run_one)(args.town, s, seed, args.years, args.shock_year, str(path))
+        delayed(_run_one)(args.town, s, seed, args.years, args.shock_year, str(path), args.settings)
         for s, seed, path in todo
     )
     for _ in tqdm(jobs, total=len(todo), desc="runs", unit="run", disable=None):
@@ -344,12 +414,14 @@ def markdown(
     shock_year: int,
     horizon: int,
     cascades: pd.DataFrame | None = None,
+    settings: str = "",
 ) -> str:
     def interval(row, column, fmt):
         return f"{row[column + '_mean']:{fmt}} [{row[column + '_p05']:{fmt}}, {row[column + '_p95']:{fmt}}]"
 
     lines = [
-        f"Resilience of `{town}`: shock in year {shock_year}, {seeds} seeds, {horizon} years; mean [5 %, 95 %] over seeds.",
+        f"Resilience of `{town}`{f' with {settings}' if settings else ''}: shock in year "
+        f"{shock_year}, {seeds} seeds, {horizon} years; mean [5 %, 95 %] over seeds.",
         "",
         "| shock | QoL drop | population +10 y | population +20 y | extra closures in 10 y | seeds with a cascade | where (extra closures per seed) | recovered | years to recover (median) |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -448,6 +520,15 @@ def main(argv: list[str] | None = None) -> None:
         "--out", default=None, help="results folder (default results/resilience/<date_time>)"
     )
     parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help=f"a parameter for every run, e.g. {EXAMPLE_SET} (repeatable; python -m sim.config "
+        "lists the parameters)",
+    )
+    parser.add_argument(
         "--from",
         dest="source",
         default=None,
@@ -460,6 +541,14 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--shocks: unknown {unknown}; choose from {', '.join(SHOCKS)}")
     if not 1 <= args.shock_year < args.years:
         parser.error(f"--shock-year must be between 1 and --years - 1 ({args.years - 1})")
+    args.settings = parse_settings(args.settings)
+    if args.settings and not args.source:  # refuse a bad value before any run is written
+        from sim.config import ConfigError
+
+        try:
+            build_config(args.town, scenarios([])[0], 0, args.years, 1, args.settings)
+        except ConfigError as err:
+            parser.error(f"--set: {err}")
     if args.source:
         folder = Path(args.source)
     else:
@@ -479,7 +568,10 @@ def main(argv: list[str] | None = None) -> None:
     summary.to_csv(folder / "resilience_summary.csv", index=False)
     cascades = cascades_by_kind(load_closures(folder))
     cascades.to_csv(folder / "resilience_cascades.csv", index=False)
-    table = markdown(summary, town, seeds, shock_year, int(metrics["year"].max()), cascades)
+    settings = str(metrics["settings"].iloc[0]) if "settings" in metrics else ""
+    table = markdown(
+        summary, town, seeds, shock_year, int(metrics["year"].max()), cascades, settings
+    )
     pairs = pairing(per_seed)
     if not pairs.empty:
         pairs.to_csv(folder / "resilience_pairing.csv", index=False)

@@ -1,7 +1,7 @@
 """Scenario discovery: hundreds of scenarios x the policies with EMA Workbench, then PRIM.
 
-Each scenario draws every explorable ``uncertainty`` parameter (default ± 25 %, see
-``sim/ema.py``) and a seed by Latin hypercube; every policy runs on every scenario (full
+Each scenario draws every explorable ``uncertainty`` parameter (default ± 25 % or a
+range of its own, see ``sim/ema.py``) and a seed by Latin hypercube; every policy runs on every scenario (full
 factorial, the policies of one scenario on the same seed: common random numbers). EMA
 Workbench's MultiprocessingEvaluator runs the experiments in-process on ``--jobs`` cores.
 
@@ -294,7 +294,7 @@ def _markdown(meta: dict, base: pd.DataFrame, results: list[dict], wins: list[di
         f"# Scenario discovery: {meta['town']}, {meta['years']} years",
         "",
         f"{meta['scenarios']} scenarios (Latin hypercube over {meta.get('uncertainties', 'all explorable')} "
-        f"uncertainty parameters, default ± 25 %, and the seed) x {len(meta['policies'])} policies = "
+        f"uncertainty parameters, default ± 25 % or their own range, and the seed) x {len(meta['policies'])} policies = "
         f"{meta['experiments']} runs with EMA Workbench's evaluator ({meta['jobs']} processes): "
         f"{meta['wall_seconds']:.0f} s wall ({meta['wall_seconds'] / meta['experiments']:.2f} s a run).",
         "",

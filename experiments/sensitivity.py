@@ -1,7 +1,7 @@
 """Which assumptions matter: SALib Morris screening, then Sobol indices for the most influential.
 
 The factors are the explorable ``uncertainty`` parameters of ``sim/ema.py`` (default ± 25 %,
-within each parameter's allowed range). Three stages, each on ``--jobs`` cores with a
+within each parameter's allowed range, or a range of its own). Three stages, each on ``--jobs`` cores with a
 progress bar:
 
 1. **Morris over all of them, in groups** (one group per config section: ``migration``,
@@ -331,7 +331,8 @@ def _markdown(meta: dict, stages: dict, tables: dict) -> str:
     lines = [
         f"# Sensitivity: {meta['town']}, {meta['years']} years, baseline and {meta['policy']}",
         "",
-        "Factors: the explorable `uncertainty` parameters (default ± 25 %); every sample runs with "
+        "Factors: the explorable `uncertainty` parameters (default ± 25 % or their own range); "
+        "every sample runs with "
         f"the baseline and with {meta['policy']} on seed {meta['seed']} (common random numbers).",
         "",
         "| stage | samples | runs | wall |",

@@ -9,7 +9,8 @@ The exploration range of a parameter is its default ± :data:`RELATIVE_RANGE` (2
 the parameter's allowed range: the metadata's min and max are validity bounds (a share lies in
 [0, 1]), not a plausible range, and sampling e.g. the car-access share over all of [0, 1] would
 explore towns that do not exist. Left out (see :func:`uncertainties`): parameters whose
-default is 0 (no relative range), non-numeric ones (dicts of weights, ``None`` = derived),
+default is 0 (no relative range) unless they give a range of their own (``param(explore=...)``:
+a mechanism off by default, such as ``qol.marginality_buffer``, explored 0–1), non-numeric ones (dicts of weights, ``None`` = derived),
 booleans, age bounds (``*age_min``, ``*age_max``, ``*age_old``) and the newcomers' mean ages
 and spreads (their order, min < mean < max, is a constraint between parameters, not an
 uncertainty of each). Uncertainties of a policy lever (e.g.
@@ -111,14 +112,19 @@ def uncertainties(relative: float = RELATIVE_RANGE) -> tuple[Uncertainty, ...]:
         default, path = row["default"], row["parameter"]
         if row["role"] != "uncertainty" or isinstance(default, bool):
             continue
-        if not isinstance(default, int | float) or default == 0:
+        if not isinstance(default, int | float):
             continue
+        if row["explore"] is not None:  # a range of its own (param(explore=...))
+            low, high = row["explore"]
+        elif default == 0:
+            continue
+        else:
+            low = max(row["min"], default * (1 - relative))
+            high = min(row["max"], default * (1 + relative))
         if path.endswith(_EXCLUDED_SUFFIXES) or (
             path.startswith("migration.newcomers.") and path.endswith(("age_mean", "age_sd"))
         ):
             continue
-        low = max(row["min"], default * (1 - relative))
-        high = min(row["max"], default * (1 + relative))
         if low > high:  # a negative default
             low, high = high, low
         integer = isinstance(default, int)

@@ -62,6 +62,51 @@ def test_resilience_experiment_runs_and_reports(tmp_path):
     assert pd.read_csv(out / "resilience_summary.csv").equals(summary)
 
 
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("qol.marginality_bufer=0.5", "did you mean qol.marginality_buffer"),
+        ("qol.marginality_buffer=strong", "expected float"),
+        ("qol.marginality_buffer=1.5", "qol.marginality_buffer"),
+        ("qol.marginality_buffer", "expected path=value"),
+    ],
+)
+def test_resilience_refuses_a_bad_setting_before_it_writes_anything(tmp_path, setting, message):
+    out = tmp_path / "res"
+    cmd = [sys.executable, str(REPO / "experiments" / "resilience.py"), "--out", str(out)]
+    result = subprocess.run(
+        [*cmd, "--set", setting], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_resilience_runs_with_a_setting_and_says_so(tmp_path):
+    # The marginality buffer softens the grocer's closing (SF17): the same seeds with it on.
+    out = {}
+    for label, extra in (("off", []), ("on", ["--set", "qol.marginality_buffer=1.0"])):
+        out[label] = tmp_path / label
+        cmd = [
+            sys.executable,
+            str(REPO / "experiments" / "resilience.py"),
+            *("--town", "peripheral", "--seeds", "3", "--years", "8"),
+            *("--shocks", "grocer_closes", "--jobs", "2", "--out", str(out[label]), *extra),
+        ]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert "with qol.marginality_buffer=1.0" in (out["on"] / "resilience.md").read_text()
+    assert "with " not in (out["off"] / "resilience.md").read_text().splitlines()[0]
+    drop = {
+        k: pd.read_csv(v / "resilience_summary.csv")
+        .set_index("scenario")
+        .at["grocer_closes", "qol_drop_mean"]
+        for k, v in out.items()
+    }
+    assert 0 < drop["on"] < drop["off"]
+
+
 def _fake_run(
     folder: Path,
     policy: str,

@@ -54,11 +54,30 @@ def test_uncertainties_are_the_uncertainty_parameters_around_their_defaults():
         assert row["role"] == "uncertainty"
         assert row["min"] <= u.low < u.high <= row["max"]
         assert u.low <= u.default <= u.high
+        assert u.name.isidentifier()
+        if row["explore"] is not None:  # a range of its own
+            assert (u.low, u.high) == tuple(row["explore"])
+            continue
         # at most 25 % either side of the default, negative defaults too (services.successor_trend)
         assert u.high - u.default <= 0.25 * abs(u.default) + 1e-9
         assert u.default - u.low <= 0.25 * abs(u.default) + 1e-9
-        assert u.name.isidentifier()
     assert not any(u.path.endswith(("age_min", "age_max")) for u in found)
+
+
+def test_a_mechanism_off_by_default_is_explored_over_its_own_range():
+    # The marginality buffer is 0 by default (contested, SF17): with no relative range around
+    # 0 it would never be varied; it is explored from off to strong.
+    u = next(u for u in uncertainties() if u.path == "qol.marginality_buffer")
+    assert (u.low, u.default, u.high) == (0.0, 0.0, 1.0)
+    assert not any(u.default == 0 and u.low == u.high for u in uncertainties())
+
+
+@pytest.mark.parametrize("explore", [(0.5, 2.0), (0.2, 0.8), (0.6, 0.4)])
+def test_an_exploration_range_outside_the_bounds_or_away_from_the_default_is_refused(explore):
+    from sim.config.param import param
+
+    with pytest.raises(ValueError, match="explore"):
+        param(0.1, min=0.0, max=1.0, source="test", role="uncertainty", unit="", explore=explore)
 
 
 def test_lever_uncertainties_apply_only_when_the_policy_enables_the_lever():

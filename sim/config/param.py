@@ -52,6 +52,7 @@ def param(
     doc: str = "",
     default_factory: Any = MISSING,
     exclusive_min: bool = False,
+    explore: tuple[float, float] | None = None,
 ) -> Any:
     """A config field with its source, role, unit and allowed range recorded in the metadata.
 
@@ -62,6 +63,9 @@ def param(
         unit: the unit, ``""`` for a dimensionless number, a flag or a name.
         min, max: the allowed range; required (and finite) for a number, so that no parameter
             accepts an absurd value (bounds that are a modelling judgement say so in ``doc``).
+        explore: the range a sensitivity analysis explores (sim/ema.py) instead of the
+            default ± 25 %: for a mechanism off by default (a default of 0 has no relative
+            range) or a range the source gives; within ``min`` and ``max``, around the default.
 
     Raises:
         ValueError: at import, if a numeric field lacks a finite min or max or its default
@@ -75,8 +79,16 @@ def param(
         "unit": unit,
         "doc": doc,
         "exclusive_min": exclusive_min,
+        "explore": explore,
     }
     _check_bounds(default, min, max)
+    if explore is not None:
+        low, high = explore
+        if not (min <= low < high <= max) or not low <= default <= high:
+            raise ValueError(
+                f"explore {explore} must lie within [{min}, {max}], low below high, "
+                f"around the default {default}"
+            )
     if default_factory is not MISSING:
         return field(default_factory=default_factory, metadata=metadata)
     return field(default=default, metadata=metadata)

@@ -242,6 +242,7 @@ class QolConfig:
         "substitute lost services; contested (Q81: about half of the towns' representatives "
         "agree), so off by default and shown as a sensitivity band (docs/validation.md SF17)",
         unit="",
+        explore=(0.0, 1.0),
         doc="informal help fills this share, times the resident's local-ties share "
         "t / (t + social.neighbour_ties), of the local-services access they lack",
     )

@@ -67,6 +67,9 @@ def parameter_table(node: Any = None, path: str = "") -> list[dict[str, Any]]:
             allowed.append(f"{'>' if meta['exclusive_min'] else '>='} {meta['min']}")
         if meta["max"] is not None:
             allowed.append(f"<= {meta['max']}")
+        explore = meta.get("explore")
+        if explore is not None:
+            allowed.append(f"explored {explore[0]}–{explore[1]}")
         rows.append(
             {
                 "parameter": here,
@@ -74,6 +77,7 @@ def parameter_table(node: Any = None, path: str = "") -> list[dict[str, Any]]:
                 "min": meta["min"],
                 "max": meta["max"],
                 "exclusive_min": meta["exclusive_min"],
+                "explore": explore,
                 "unit": meta["unit"],
                 "allowed": ", ".join(allowed),
                 "role": role,
