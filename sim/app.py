@@ -59,7 +59,7 @@ class PageModel(ClassroomModel):
             super().__init__(**kwargs)
             reset_error.set("")
         except ConfigError as err:
-            keep = ("town", "seed", "twin", "lever_start", "rng")
+            keep = ("town", "seed", "twin", "lever_start", "neighbourly_help", "rng")
             super().__init__(**{k: v for k, v in kwargs.items() if k in keep})
             reset_error.set(f"Running without levers: {err}")
 
@@ -82,6 +82,14 @@ def model_params() -> dict:
             "max": 20,
             "step": 1,
             "label": "Levers start in year",
+        },
+        "neighbourly_help": {
+            "type": "SliderFloat",
+            "value": 0.0,
+            "min": 0.0,
+            "max": 1.0,
+            "step": 0.1,
+            "label": "Neighbourly help (contested; 0 = off)",
         },
     }
     for name in lever_names():

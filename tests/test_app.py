@@ -113,6 +113,26 @@ def test_the_offline_assets_are_read_from_solaras_own_sources(tmp_path):
     assert assets.missing(specs, tmp_path) == specs[1:]
 
 
+def test_neighbourly_help_softens_a_closure_for_the_class():
+    # SF17 on the page: the same town and seed, the grocer closing, with and without help.
+    drops = {}
+    for help_ in (0.0, 1.0):
+        model = ClassroomModel(town="peripheral", seed=2, neighbourly_help=help_)
+        assert model.twin.config.qol.marginality_buffer == help_  # a setting of the town
+        model.step()
+        model.shock("grocer_closes")
+        model.step()
+        twin, main = model.qol("twin").iloc[-1], model.qol("main").iloc[-1]
+        drops[help_] = float(twin["retired"] - main["retired"])  # the old need the shop most
+    assert 0 < drops[1.0] < drops[0.0]
+
+
+def test_neighbourly_help_outside_its_range_is_refused_with_its_field():
+    with pytest.raises(ConfigError) as err:
+        ClassroomModel(town=TOWN, neighbourly_help=1.5, twin=False)
+    assert err.value.field == "qol.marginality_buffer"
+
+
 def test_the_page_offers_only_controls_the_model_accepts():
     from mesa.visualization.solara_viz import _check_model_params
 

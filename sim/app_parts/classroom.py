@@ -31,6 +31,7 @@ from sim.config import (
     ShockConfig,
     ShockKind,
     TownConfig,
+    validate,
 )
 from sim.model import TownModel
 from sim.shocks import Shocks
@@ -175,6 +176,9 @@ class ClassroomModel(mesa.Model):
         seed: the seed of both runs.
         twin: also run the twin.
         lever_start: the year the levers start.
+        neighbourly_help: ``qol.marginality_buffer`` of both runs (0 = off, the default): how
+            much neighbours, family and friends fill in for a closed service (contested, so a
+            setting of the town, not a lever; the twin has it too).
         settings: lever -> {field: value}, changes to the levers' policy-file values.
         **levers: ``<lever name>=True`` for each policy lever to use (sim/policies.py).
     """
@@ -185,6 +189,7 @@ class ClassroomModel(mesa.Model):
         seed: int = 0,
         twin: bool = True,
         lever_start: int = 1,
+        neighbourly_help: float = 0.0,
         settings: dict[str, dict[str, Any]] | None = None,
         rng: Any = None,
         **levers: bool,
@@ -194,6 +199,9 @@ class ClassroomModel(mesa.Model):
         self.seed = int(seed)
         self.levers = {name: bool(on) for name, on in levers.items() if on}
         base = Config(years=YEARS, seed=self.seed, town=town_config(town))
+        base.qol.marginality_buffer = float(neighbourly_help)
+        validate(base)  # a value outside 0..1 is refused with its field
+        self.neighbourly_help = base.qol.marginality_buffer
         self.lever_start = int(lever_start)
         self.settings = {k: dict(v) for k, v in (settings or {}).items()}
         policy = policy_of(self.levers, int(lever_start), self.settings)
@@ -273,7 +281,15 @@ def own_town(data: bytes, filename: str, like: ClassroomModel) -> ClassroomModel
     folder = Path(tempfile.mkdtemp(prefix="kleinstadt-town-"))
     path = folder / f"town{suffix if suffix in ('.yaml', '.yml') else '.yaml'}"
     path.write_bytes(data)
-    return ClassroomModel(town=str(path), seed=like.seed, twin=like.twin is not None, **like.levers)
+    return ClassroomModel(
+        town=str(path),
+        seed=like.seed,
+        twin=like.twin is not None,
+        lever_start=like.lever_start,
+        neighbourly_help=like.neighbourly_help,
+        settings=like.settings,
+        **like.levers,
+    )
 
 
 def qol_by_group(model: TownModel) -> dict[str, float]:

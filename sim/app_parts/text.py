@@ -77,6 +77,15 @@ THINGS_TO_TRY = {
             "Any town, click **Bus line cut**: who loses most, the commuters or the pupils? "
             "Look at quality of life by group.",
         ),
+        (
+            "Neighbours who help",
+            "Town peripheral, Reset, Step to year 2, click **Grocer closes**, Step once and note "
+            "how far the retired fall below the twin. Then set **Neighbourly help** to 1, "
+            "Reset and do the same. Neighbours, family and friends run errands for those who "
+            "lost their shop (the more ties in town, the more help): the fall is smaller. "
+            "Whether small towns really hold together like this is disputed, so it is off "
+            "unless you turn it on.",
+        ),
     ],
     "de": [
         (
@@ -117,6 +126,16 @@ THINGS_TO_TRY = {
             "Die Buslinie wird gestrichen",
             "Beliebige Stadt, **Bus line cut** klicken: Wer verliert mehr, die Pendler oder "
             "die Schüler? Sehen Sie sich die Lebensqualität nach Gruppen an.",
+        ),
+        (
+            "Nachbarn, die helfen",
+            "Stadt peripheral, Reset, bis Jahr 2 steppen, **Grocer closes** klicken, einmal "
+            "steppen und ablesen, wie weit die Rentner unter den Zwilling fallen. Dann "
+            "**Neighbourly help** auf 1 stellen, Reset und dasselbe noch einmal. Nachbarn, "
+            "Familie und Freunde erledigen Einkäufe für die, die ihren Laden verloren haben "
+            "(je mehr Kontakte im Ort, desto mehr Hilfe): Der Abfall ist kleiner. Ob "
+            "Kleinstädte wirklich so zusammenhalten (die „Kultur der Marginalität“), ist "
+            "umstritten; deshalb ist die Hilfe aus, bis Sie sie einschalten.",
         ),
     ],
 }
