@@ -80,6 +80,11 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
         path, sep, text = item.partition("=")
         if not sep or not path:
             raise SystemExit(f"resilience: --set {item!r}: expected path=value, e.g. {EXAMPLE_SET}")
+        owned = next((p for p in OWN_OPTIONS if path == p or path.startswith(p + ".")), None)
+        if owned is not None:
+            raise SystemExit(
+                f"resilience: --set {path}: set by the experiment itself ({OWN_OPTIONS[owned]})"
+            )
         row = rows.get(path)
         if row is None:
             close = difflib.get_close_matches(path, list(rows), n=3)
@@ -111,6 +116,15 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
 
 EXAMPLE_SET = "qol.marginality_buffer=0.5"
 
+OWN_OPTIONS = {
+    "seed": "use --seeds",
+    "years": "use --years",
+    "shock": "use --shocks and --shock-year",
+    "output": "the runs write what the analysis reads",
+    "policy": "the scenarios run without a policy",
+}
+"""Config paths the experiment sets for every run: ``--set`` refuses them."""
+
 
 def settings_label(settings: dict[str, Any] | None) -> str:
     """The settings as ``path=value, ...`` ("" for none): recorded with every run."""
@@ -127,7 +141,7 @@ def build_config(
 ):
     """The Config of one run (plain dataclasses, no Hydra), with ``settings`` (path -> value)."""
     from sim.config import Config, ProviderConfig, ServiceType, validate
-    from sim.ema import _set
+    from sim.ema import set_path
     from sim.town import builtin_town, builtin_towns, load_town_file
 
     town = builtin_town(town_arg) if town_arg in builtin_towns() else load_town_file(town_arg)
@@ -142,7 +156,7 @@ def build_config(
         cfg.shock = shock_config(scenario.shock)
         cfg.shock.year = shock_year
     for path, value in (settings or {}).items():
-        _set(cfg, path, value)
+        set_path(cfg, path, value)
     if settings:
         validate(cfg)  # ConfigError with the field and what is allowed
     return cfg
@@ -541,6 +555,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--shocks: unknown {unknown}; choose from {', '.join(SHOCKS)}")
     if not 1 <= args.shock_year < args.years:
         parser.error(f"--shock-year must be between 1 and --years - 1 ({args.years - 1})")
+    if args.settings and args.source:
+        parser.error("--set and --from: the runs in the folder were made with their own settings")
     args.settings = parse_settings(args.settings)
     if args.settings and not args.source:  # refuse a bad value before any run is written
         from sim.config import ConfigError

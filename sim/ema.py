@@ -102,7 +102,11 @@ class Uncertainty:
 
 @cache
 def uncertainties(relative: float = RELATIVE_RANGE) -> tuple[Uncertainty, ...]:
-    """Every explorable ``uncertainty`` parameter, with its range (see the module's doc)."""
+    """Every explorable ``uncertainty`` parameter, with its range (see the module's doc).
+
+    ``relative`` sets the range around the default; a parameter with a range of its own
+    (``param(explore=...)``) keeps that range whatever ``relative`` is.
+    """
     from sim.config.table import parameter_table
 
     if not 0 < relative < 1:
@@ -187,7 +191,8 @@ def single_town_policies() -> tuple[str, ...]:
     return ("baseline", *(n for n in local if n != "baseline"))
 
 
-def _set(node: Any, path: str, value: Any) -> None:
+def set_path(node: Any, path: str, value: Any) -> None:
+    """Set the field at a dotted config path (``qol.marginality_buffer``) of ``node``."""
     *parents, last = path.split(".")
     for part in parents:
         node = getattr(node, part)
@@ -224,7 +229,7 @@ def build_config(
             raise ValueError(f"{path}: not an explorable uncertainty parameter")
         if u.lever is not None and u.lever not in enabled:
             continue
-        _set(cfg, path, round(value) if u.integer else float(value))
+        set_path(cfg, path, round(value) if u.integer else float(value))
     validate(cfg)
     return cfg
 

@@ -91,7 +91,7 @@ class TownModel(mesa.Model):
         self.shocks = Shocks(config.shock, self.town, self.services)
         self.employers = Employers(self)  # employers' fortunes, closures, relocations
         self.local_events = LocalEvents(self)  # news that moves a town's image (newcomers)
-        self.tie_counts = self.population.tie_counts()  # ties per person (refreshed every year)
+        self.refresh_tie_counts()  # ties per person (refreshed every year)
         self.civic.assign_ideas(self.population.alive_rows)
         self.civic.choose_key_persons()  # after the ideas: a key person without one gets one
         self.network_changed()
@@ -142,7 +142,7 @@ class TownModel(mesa.Model):
         )
         done("services")
         # 7. Civic life: change agents, initiatives, their effects
-        self.tie_counts = self.population.tie_counts()  # used by recruitment and migration
+        self.refresh_tie_counts()  # used by recruitment, migration and quality of life
         self.civic.year()
         self.access.clear_cache()  # civic life is part of a place's QoL
         done("civic")
@@ -181,10 +181,25 @@ class TownModel(mesa.Model):
         self.recorder.record(self)
         done("observation")
 
+    def refresh_tie_counts(self) -> None:
+        """Count everyone's ties now (``tie_counts``: all, and those outside the household)."""
+        self.tie_counts = self.population.tie_counts()
+        self._tie_counts_numbering = self.population.renumberings
+
     def local_ties_share(self, rows: np.ndarray) -> np.ndarray:
         """Per row: its ties outside its household t as t / (t + k), k =
         ``social.neighbour_ties`` (at least 1), from this year's counts (``tie_counts``, taken
-        in the civic phase); rows added since (this year's newborns and newcomers) count 0."""
+        in the civic phase); rows added since (this year's newborns and newcomers) count 0.
+
+        Raises:
+            RuntimeError: the rows were renumbered since the counts were taken (the counts
+                would belong to other people).
+        """
+        if self._tie_counts_numbering != self.population.renumberings:
+            raise RuntimeError(
+                "tie counts taken before the people rows were renumbered: "
+                "call refresh_tie_counts() first"
+            )
         _, local = self.tie_counts
         k = max(self.config.social.neighbour_ties, 1)
         counts = np.zeros(rows.size, dtype=local.dtype)

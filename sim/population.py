@@ -151,6 +151,7 @@ class Population:
         self._alive_rows: np.ndarray | None = None
         self._sizes: tuple[int, np.ndarray] | None = None
         self.version = 0
+        self.renumberings = 0  # how often compact() renumbered the rows
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -372,6 +373,7 @@ class Population:
             return False
         mapping = p.keep(alive.copy())
         self._changed()
+        self.renumberings += 1
         p.partner = mapping[p.partner].astype(np.int32)
         ties_ok = alive[self.tie_a] & alive[self.tie_b]
         self.tie_a = mapping[self.tie_a[ties_ok]].astype(np.int32)

@@ -149,10 +149,23 @@ def test_an_uploaded_town_file_runs_and_a_broken_one_is_refused(tmp_path):
     from sim.app_parts.classroom import own_town
     from sim.town import config_dir
 
-    like = ClassroomModel(town=TOWN, seed=2, twin=False)
+    like = ClassroomModel(
+        town=TOWN,
+        seed=2,
+        twin=False,
+        lever_start=4,
+        neighbourly_help=0.3,
+        r4_municipal_resources=True,
+    )
     data = (config_dir() / "town" / "example_own_town.yaml").read_bytes()
     model = own_town(data, "example_own_town.yaml", like=like)
     assert model.seed == 2 and model.twin is None
+    # the page's other settings carry over to the uploaded town
+    assert (model.lever_start, model.neighbourly_help, model.levers) == (
+        4,
+        0.3,
+        {"r4_municipal_resources": True},
+    )
     model.step()
     assert model.year == 1 and model.main.population.size > 0
     with pytest.raises(ConfigError):

@@ -368,6 +368,8 @@ def _csv_rows() -> list[dict[str, str]]:
         "unit",
         "role",
         "source",
+        "explore_min",
+        "explore_max",
     )
     return list(reader)
 

@@ -69,9 +69,15 @@ def test_resilience_experiment_runs_and_reports(tmp_path):
         ("qol.marginality_buffer=strong", "expected float"),
         ("qol.marginality_buffer=1.5", "qol.marginality_buffer"),
         ("qol.marginality_buffer", "expected path=value"),
+        ("seed=3", "use --seeds"),
+        ("years=5", "use --years"),
+        ("shock.year=2", "use --shocks and --shock-year"),
+        ("output.plots=true", "the runs write what the analysis reads"),
     ],
 )
 def test_resilience_refuses_a_bad_setting_before_it_writes_anything(tmp_path, setting, message):
+    # A wrong name or value, or a setting the experiment makes itself (every "seed" the same
+    # run, a shock year the analysis does not know): refused, nothing written.
     out = tmp_path / "res"
     cmd = [sys.executable, str(REPO / "experiments" / "resilience.py"), "--out", str(out)]
     result = subprocess.run(
@@ -80,6 +86,18 @@ def test_resilience_refuses_a_bad_setting_before_it_writes_anything(tmp_path, se
     assert result.returncode != 0
     assert message in result.stderr
     assert not out.exists()
+
+
+def test_resilience_refuses_settings_when_it_only_reanalyses(tmp_path):
+    cmd = [sys.executable, str(REPO / "experiments" / "resilience.py"), "--from", str(tmp_path)]
+    result = subprocess.run(
+        [*cmd, "--set", "qol.marginality_buffer=0.5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0 and "--set and --from" in result.stderr
 
 
 @pytest.mark.slow

@@ -244,7 +244,7 @@ def test_a_young_woman_moving_with_her_partner_is_subject_to_the_female_factor(p
 def test_person_rates_apply_age_bands_and_the_female_factor_to_every_adult(peripheral):
     model = TownModel(Config(town=peripheral, seed=3))
     p = model.population.people
-    model.tie_counts = model.population.tie_counts()
+    model.refresh_tie_counts()
     rows = model.population.alive_rows
     rows = rows[(p.age[rows] >= 18) & (p.stage[rows] != migration.LifeStage.student)]
     gap = np.full(rows.size, model.config.migration.qol_gap_reference)

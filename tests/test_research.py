@@ -69,15 +69,40 @@ def test_a_mechanism_off_by_default_is_explored_over_its_own_range():
     # 0 it would never be varied; it is explored from off to strong.
     u = next(u for u in uncertainties() if u.path == "qol.marginality_buffer")
     assert (u.low, u.default, u.high) == (0.0, 0.0, 1.0)
-    assert not any(u.default == 0 and u.low == u.high for u in uncertainties())
 
 
-@pytest.mark.parametrize("explore", [(0.5, 2.0), (0.2, 0.8), (0.6, 0.4)])
-def test_an_exploration_range_outside_the_bounds_or_away_from_the_default_is_refused(explore):
+@pytest.mark.parametrize(
+    ("default", "explore", "kwargs"),
+    [
+        (0.1, (0.5, 2.0), {}),  # beyond max
+        (0.1, (0.2, 0.8), {}),  # the default outside
+        (0.1, (0.6, 0.4), {}),  # low above high
+        (0.1, (0.0, 0.5), {"exclusive_min": True}),  # at an excluded min
+        (0.1, (0.0, 0.5), {"role": "lever"}),  # a lever is not explored
+        (2, (1.5, 3.0), {}),  # a fraction for an integer
+    ],
+)
+def test_an_exploration_range_that_cannot_be_explored_is_refused(default, explore, kwargs):
     from sim.config.param import param
 
+    args = {"min": 0, "max": 10 if isinstance(default, int) else 1.0, "source": "test"}
+    args |= {"role": "uncertainty", "unit": ""} | kwargs
     with pytest.raises(ValueError, match="explore"):
-        param(0.1, min=0.0, max=1.0, source="test", role="uncertainty", unit="", explore=explore)
+        param(default, explore=explore, **args)
+
+
+def test_the_parameter_csv_carries_the_exploration_range():
+    import csv
+    import io
+
+    from sim.config.table import csv_table
+
+    rows = {r["path"]: r for r in csv.DictReader(io.StringIO(csv_table()))}
+    assert (
+        rows["qol.marginality_buffer"]["explore_min"],
+        rows["qol.marginality_buffer"]["explore_max"],
+    ) == ("0.0", "1.0")
+    assert rows["qol.access_scale"]["explore_min"] == ""
 
 
 def test_lever_uncertainties_apply_only_when_the_policy_enables_the_lever():

@@ -174,8 +174,10 @@ def _sf17(runs, years, base, add) -> None:
         )
         + "; response "
         + " / ".join(f"{responses[k]:.0%}" for k in order)
-        + " (no mechanism links the buffer to starts: the response can only follow from the "
-        "rest); population change without a shock "
+        + " (no mechanism links the buffer to starts, seed-notes §6.1 3 (iii): the response "
+        "can only follow from the rest); the smaller drop is built into the buffer (a loss "
+        "times 1 − b · t/(t + k)): the runs show that it survives migration and cascades; "
+        "the buffer is off by default (contested); population change without a shock "
         + " / ".join(
             f"{np.mean([change(r, 'population', years, True) for r in runs[p or 'peripheral']]):+.1f} %"
             for p in shares.values()

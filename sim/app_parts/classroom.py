@@ -270,7 +270,8 @@ class ClassroomModel(mesa.Model):
 
 
 def own_town(data: bytes, filename: str, like: ClassroomModel) -> ClassroomModel:
-    """A town file uploaded on the page, run with the seed, twin and levers of ``like``.
+    """A town file uploaded on the page, run with the seed, twin, levers (their start year
+    and settings) and neighbourly help of ``like``.
 
     The file is kept in a fresh temporary folder (the runs read it from there).
 

@@ -83,8 +83,9 @@ THINGS_TO_TRY = {
             "how far the retired fall below the twin. Then set **Neighbourly help** to 1, "
             "Reset and do the same. Neighbours, family and friends run errands for those who "
             "lost their shop (the more ties in town, the more help): the fall is smaller. "
-            "Whether small towns really hold together like this is disputed, so it is off "
-            "unless you turn it on.",
+            "The help also fills in for what the town lacked before, so both lines start "
+            "higher: compare the town with its twin, not the levels. Whether small towns "
+            "really hold together like this is disputed, so it is off unless you turn it on.",
         ),
     ],
     "de": [
@@ -133,7 +134,9 @@ THINGS_TO_TRY = {
             "steppen und ablesen, wie weit die Rentner unter den Zwilling fallen. Dann "
             "**Neighbourly help** auf 1 stellen, Reset und dasselbe noch einmal. Nachbarn, "
             "Familie und Freunde erledigen Einkäufe für die, die ihren Laden verloren haben "
-            "(je mehr Kontakte im Ort, desto mehr Hilfe): Der Abfall ist kleiner. Ob "
+            "(je mehr Kontakte im Ort, desto mehr Hilfe): Der Abfall ist kleiner. Die Hilfe "
+            "gleicht auch aus, was der Stadt vorher schon fehlte, daher liegen beide Linien "
+            "höher: Vergleichen Sie die Stadt mit ihrem Zwilling, nicht die Niveaus. Ob "
             "Kleinstädte wirklich so zusammenhalten (die „Kultur der Marginalität“), ist "
             "umstritten; deshalb ist die Hilfe aus, bis Sie sie einschalten.",
         ),

@@ -64,8 +64,10 @@ def param(
         min, max: the allowed range; required (and finite) for a number, so that no parameter
             accepts an absurd value (bounds that are a modelling judgement say so in ``doc``).
         explore: the range a sensitivity analysis explores (sim/ema.py) instead of the
-            default ± 25 %: for a mechanism off by default (a default of 0 has no relative
-            range) or a range the source gives; within ``min`` and ``max``, around the default.
+            default ± 25 % (and whatever relative range is asked for): for a mechanism off by
+            default (a default of 0 has no relative range) or a range the source gives; only
+            for an ``uncertainty``, within ``min`` and ``max``, around the default, whole
+            numbers for an integer.
 
     Raises:
         ValueError: at import, if a numeric field lacks a finite min or max or its default
@@ -84,11 +86,16 @@ def param(
     _check_bounds(default, min, max)
     if explore is not None:
         low, high = explore
-        if not (min <= low < high <= max) or not low <= default <= high:
+        above_min = low > min if exclusive_min else low >= min
+        if role != "uncertainty":
+            raise ValueError(f"explore {explore}: only an uncertainty is explored (role {role!r})")
+        if not (above_min and low < high <= max) or not low <= default <= high:
             raise ValueError(
-                f"explore {explore} must lie within [{min}, {max}], low below high, "
-                f"around the default {default}"
+                f"explore {explore} must lie within the allowed range ({min}, {max}), low "
+                f"below high, around the default {default}"
             )
+        if isinstance(default, int) and not all(float(b).is_integer() for b in explore):
+            raise ValueError(f"explore {explore}: whole numbers for an integer parameter")
     if default_factory is not MISSING:
         return field(default_factory=default_factory, metadata=metadata)
     return field(default=default, metadata=metadata)

@@ -19,7 +19,17 @@ from sim.config.param import Sourced
 from sim.config.root import Config
 from sim.config.services import SERVICE_SOURCES
 
-CSV_COLUMNS = ("path", "default", "min", "max", "unit", "role", "source")
+CSV_COLUMNS = (
+    "path",
+    "default",
+    "min",
+    "max",
+    "unit",
+    "role",
+    "source",
+    "explore_min",
+    "explore_max",
+)
 """Columns of ``python -m sim.config --format csv``."""
 
 KIND_SOURCES: dict[str, dict[str, dict[str, Sourced]]] = {
@@ -114,6 +124,8 @@ def csv_table() -> str:
                 r["unit"],
                 r["role"],
                 r["source"],
+                _csv_value(r["explore"][0] if r["explore"] else None),
+                _csv_value(r["explore"][1] if r["explore"] else None),
             ]
         )
     return out.getvalue()
