@@ -93,7 +93,13 @@ def gp_example(seeds: int = GP_SEEDS, jobs: int = 2) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         args = argparse.Namespace(
-            town=GP_TOWN, seeds=seeds, years=30, shock_year=5, shocks=["gp_retires"], jobs=jobs
+            town=GP_TOWN,
+            seeds=seeds,
+            years=30,
+            shock_year=5,
+            shocks=["gp_retires"],
+            jobs=jobs,
+            settings={},
         )
         resilience.run_all(args, folder)
         metrics, _ = resilience.load_runs(folder)
