@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
-import difflib
 import json
 import sys
 from dataclasses import dataclass
@@ -69,9 +68,22 @@ def scenarios(shocks: list[str]) -> list[Scenario]:
     return out
 
 
+EXAMPLE_SET = "qol.marginality_buffer=0.5"
+
+OWN_OPTIONS = {
+    "seed": "use --seeds",
+    "years": "use --years",
+    "shock": "use --shocks and --shock-year",
+    "output": "the runs write what the analysis reads",
+    "policy": "the scenarios run without a policy",
+}
+"""Config paths the experiment sets for every run: ``--set`` refuses them."""
+
+
 def parse_settings(items: list[str]) -> dict[str, Any]:
     """``--set path=value`` items as {path: value}: a numeric or true/false parameter of the
     parameter table (``python -m sim.config``), its value parsed as its default's type."""
+    from sim.cli import unknown_override_hints
     from sim.config.table import parameter_table
 
     rows = {r["parameter"]: r for r in parameter_table()}
@@ -86,11 +98,11 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
                 f"resilience: --set {path}: set by the experiment itself ({OWN_OPTIONS[owned]})"
             )
         row = rows.get(path)
-        if row is None:
-            close = difflib.get_close_matches(path, list(rows), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+        if row is None:  # the command line's hints: the nearest names level by level
+            hints = unknown_override_hints([item])
+            problem = hints[0] if hints else f"{path} is not a single number or flag"
             raise SystemExit(
-                f"resilience: --set {path}: no such parameter{hint} (python -m sim.config lists them)"
+                f"resilience: --set {problem} (python -m sim.config lists the parameters)"
             )
         default = row["default"]
         try:
@@ -112,18 +124,6 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
             raise SystemExit(f"resilience: --set {path}={text!r}: expected {kind}") from None
         out[path] = value
     return out
-
-
-EXAMPLE_SET = "qol.marginality_buffer=0.5"
-
-OWN_OPTIONS = {
-    "seed": "use --seeds",
-    "years": "use --years",
-    "shock": "use --shocks and --shock-year",
-    "output": "the runs write what the analysis reads",
-    "policy": "the scenarios run without a policy",
-}
-"""Config paths the experiment sets for every run: ``--set`` refuses them."""
 
 
 def settings_label(settings: dict[str, Any] | None) -> str:
