@@ -124,11 +124,15 @@ def run_all(seeds: int, years: int, jobs: int, module: str | None = None) -> dic
     if module is None:
         specs += [(v, ["town=peripheral", *o]) for v, o in P_VARIANTS.items()]
         specs += list(REGION_VARIANTS.items())
+    horizon: dict[str, int] = {}
     for m in fact_modules(module):
-        specs += [(v, o) for v, o in m.VARIANTS.items() if v not in dict(specs)]
+        for v, o in m.VARIANTS.items():
+            if v not in dict(specs):
+                specs.append((v, o))
+                horizon[v] = max(years, getattr(m, "HORIZON", years))
     todo = [(name, o, s) for name, o in specs for s in range(seeds)]
     results = Parallel(n_jobs=jobs, return_as="generator")(
-        delayed(one_run)(name, o, s, years) for name, o, s in todo
+        delayed(one_run)(name, o, s, horizon.get(name, years)) for name, o, s in todo
     )
     runs: dict[str, list[Run]] = {name: [] for name, _ in specs}
     for run in tqdm(results, total=len(todo), desc="validation runs", unit="run"):
@@ -173,7 +177,8 @@ def verdict(*parts: bool) -> str:
 def fact_modules(only: str | None = None) -> list:
     """The modules of ``experiments/validation_facts/`` (sorted by name).
 
-    Each defines ``VARIANTS`` (run name -> overrides, with the town), ``observe(name, model,
+    Each defines ``VARIANTS`` (run name -> overrides, with the town; optionally ``HORIZON``,
+    the years of its variants' runs when it needs more than ``--years``), ``observe(name, model,
     year, extra)`` (called at year 0 and after every step; stores what its facts need in the
     run's ``extra`` dict), ``facts(runs, years, add)`` (calls ``add(fact, setup, criterion,
     status, numbers)``) and ``NOT_TESTED`` (fact -> why the model cannot address it).
@@ -495,8 +500,8 @@ def write_section(
     lines = [
         "## Stylised facts",
         "",
-        f"Written by `python experiments/validate.py` ({seeds} seeds, {years} years; the same runs "
-        "serve all facts). Facts and criteria from seed-notes §7; C, P, VP = the central, "
+        f"Written by `python experiments/validate.py` ({seeds} seeds, {years} years; the facts "
+        "share their runs, and a fact that needs longer runs says so in its setup). Facts and criteria from seed-notes §7; C, P, VP = the central, "
         "peripheral and very peripheral archetypes. "
         + ", ".join(f"{k}: {v}" for k, v in counts.items())
         + f"; not tested: {len(untested)}."

@@ -66,3 +66,44 @@ def test_a_verdict_that_differs_between_the_halves_of_the_seeds_is_reported(tmp_
         and "differs between the halves or from all seeds for SF1;" in text
     )
     assert "| SF1 a | s | c | **holds** | holds / partly | n |" in text
+
+
+def _fake_run(name, seed, formal, share):
+    import pandas as pd
+    import validate
+
+    years = range(len(formal))
+    metrics = pd.DataFrame(
+        {"year": years, "formal_members": formal, "informal_engagement_share": share}
+    )
+    return validate.Run(name, seed, metrics, None, 0, 0, 0)
+
+
+def test_sf32_spin_up_ends_when_the_formal_stock_has_formed():
+    from validation_facts import engagement
+
+    # Mean formal members 0, 10, 50, 90, 100, 95: 90 % of the largest mean is first reached in
+    # year 3 (the mean over both seeds, not either seed alone).
+    runs = [
+        _fake_run("p", 0, [0, 20, 100, 80, 100, 95], [0.0] * 6),
+        _fake_run("p", 1, [0, 0, 0, 100, 100, 95], [0.0] * 6),
+    ]
+    assert engagement.spin_up(runs) == 3
+
+
+def test_a_fact_module_gets_runs_of_its_own_horizon(monkeypatch):
+    import validate
+    from validation_facts import engagement
+
+    asked: dict[str, set[int]] = {}
+
+    def fake_one_run(name, overrides, seed, years):
+        asked.setdefault(name, set()).add(years)
+        return validate.Run(name, seed, None, None, 0, 0, 0)
+
+    monkeypatch.setattr(validate, "one_run", fake_one_run)
+    validate.run_all(seeds=1, years=20, jobs=1, module="engagement")
+    assert asked["peripheral"] == {20}
+    assert all(asked[v] == {engagement.HORIZON} for v in engagement.VARIANTS)
+    validate.run_all(seeds=1, years=40, jobs=1, module="engagement")
+    assert asked[engagement.BASE] == {engagement.HORIZON, 40}
