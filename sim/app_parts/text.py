@@ -85,7 +85,10 @@ THINGS_TO_TRY = {
             "lost their shop (the more ties in town, the more help): the fall is smaller. "
             "The help also fills in for what the town lacked before, so both lines start "
             "higher: compare the town with its twin, not the levels. Whether small towns "
-            "really hold together like this is disputed, so it is off unless you turn it on.",
+            "really hold together like this is disputed: in the federal study's survey, a "
+            "little over half of the small-town representatives agreed that close local "
+            "networks make small towns robust, just under half were undecided or disagreed. "
+            "So it is off unless you turn it on: a question for the class.",
         ),
     ],
     "de": [
@@ -138,7 +141,10 @@ THINGS_TO_TRY = {
             "gleicht auch aus, was der Stadt vorher schon fehlte, daher liegen beide Linien "
             "höher: Vergleichen Sie die Stadt mit ihrem Zwilling, nicht die Niveaus. Ob "
             "Kleinstädte wirklich so zusammenhalten (die „Kultur der Marginalität“), ist "
-            "umstritten; deshalb ist die Hilfe aus, bis Sie sie einschalten.",
+            "umstritten: In der Befragung der Bundesstudie stimmte etwas mehr als die Hälfte "
+            "der Kleinstadtvertreter zu, dass engmaschige lokale Netzwerke Kleinstädte robust "
+            "machen, knapp die Hälfte war unentschieden oder stimmte eher nicht zu. Deshalb "
+            "ist die Hilfe aus, bis Sie sie einschalten: eine Frage für die Klasse.",
         ),
     ],
 }
