@@ -1,7 +1,8 @@
 """Stylised facts (seed-notes §7): which the model reproduces, with the numbers.
 
 Runs a shared set of simulations once (the three archetypes without policy, the peripheral town
-with shocks and policies, the region with and without cross-town learning), then checks every
+with shocks and policies, the region with and without cross-town learning; a fact module adds
+its own variants and may run them longer, ``HORIZON``), then checks every
 stylised fact the model can address against its stated criterion, and writes the section
 "## Stylised facts" of ``docs/validation.md`` (other sections of that file are kept). Facts the
 model cannot address are listed with the reason.
@@ -126,10 +127,19 @@ def run_all(seeds: int, years: int, jobs: int, module: str | None = None) -> dic
         specs += list(REGION_VARIANTS.items())
     horizon: dict[str, int] = {}
     for m in fact_modules(module):
+        h = max(years, getattr(m, "HORIZON", years))
         for v, o in m.VARIANTS.items():
-            if v not in dict(specs):
+            known = dict(specs)
+            if v not in known:
                 specs.append((v, o))
-                horizon[v] = max(years, getattr(m, "HORIZON", years))
+                horizon[v] = h
+            elif sorted(known[v]) != sorted(o) or horizon.get(v, years) != h:
+                # Runs are shared by name: one name must mean one set of runs.
+                raise ValueError(
+                    f"validation variant {v!r} of {m.__name__} differs from the runs of that "
+                    f"name ({known[v]}, {horizon.get(v, years)} years) from {o}, {h} years: "
+                    "give it its own name"
+                )
     todo = [(name, o, s) for name, o in specs for s in range(seeds)]
     results = Parallel(n_jobs=jobs, return_as="generator")(
         delayed(one_run)(name, o, s, horizon.get(name, years)) for name, o, s in todo

@@ -74,21 +74,72 @@ def _fake_run(name, seed, formal, share):
 
     years = range(len(formal))
     metrics = pd.DataFrame(
-        {"year": years, "formal_members": formal, "informal_engagement_share": share}
+        {
+            "year": years,
+            "formal_members": formal,
+            "informal_engagement_share": share,
+            "volunteers": [10] * len(formal),
+        }
     )
-    return validate.Run(name, seed, metrics, None, 0, 0, 0)
+    extra = {
+        "adult_share": dict.fromkeys(years, 0.2),
+        "institution_share": dict.fromkeys(years, 0.1),
+    }
+    return validate.Run(name, seed, metrics, None, 0, 0, 0, extra)
 
 
 def test_sf32_spin_up_ends_when_the_formal_stock_has_formed():
     from validation_facts import engagement
 
-    # Mean formal members 0, 10, 50, 90, 100, 95: 90 % of the largest mean is first reached in
-    # year 3 (the mean over both seeds, not either seed alone).
+    # Mean formal members 0, 0, 80, 94.5, 100, 100, ... : 90 % of the largest mean is first
+    # reached in year 3; seed 0 alone would give year 2, seed 1 alone year 4.
+    tail = [100] * 10
     runs = [
-        _fake_run("p", 0, [0, 20, 100, 80, 100, 95], [0.0] * 6),
-        _fake_run("p", 1, [0, 0, 0, 100, 100, 95], [0.0] * 6),
+        _fake_run("p", 0, [0, 0, 100, 100, 100, *tail], [0.0] * 15),
+        _fake_run("p", 1, [0, 0, 60, 89, 100, *tail], [0.0] * 15),
     ]
     assert engagement.spin_up(runs) == 3
+    # A stock that peaks in the last years has not formed; no members, no stock.
+    growing = [_fake_run("p", 0, list(range(15)), [0.0] * 15)]
+    assert engagement.spin_up(growing) is None
+    assert engagement.spin_up([_fake_run("p", 0, [0] * 15, [0.0] * 15)]) is None
+
+
+def _sf32(base_share, flat_share, years=30, stock=None):
+    from validation_facts import engagement
+
+    stock = stock or [min(10 * y, 100) for y in range(years + 1)]
+    runs = {
+        engagement.BASE: [_fake_run("b", s, stock, base_share(s)) for s in range(4)],
+        "ehrenamt_2_0": [_fake_run("e", s, stock, base_share(s)) for s in range(4)],
+        "no_cohort_trend": [_fake_run("f", s, stock, flat_share(s)) for s in range(4)],
+    }
+    rows = []
+    engagement.facts(runs, 20, lambda *a: rows.append(a))
+    return rows[0]
+
+
+def test_sf32_is_judged_after_the_spin_up_against_the_control():
+    # The stock reaches 90 % in year 9. Falling in the first years, then rising: holds if
+    # the control without the trend rises less, partly if it rises as much.
+    def dip(s):
+        return [0.3 - 0.01 * y if y < 9 else 0.21 + 0.005 * (y - 9) + 0.001 * s for y in range(31)]
+
+    def flat(s):
+        return [0.3 - 0.01 * y if y < 9 else 0.21 for y in range(31)]
+
+    row = _sf32(dip, flat)
+    assert row[3] == "holds" and "years 9–13 → 26–30" in row[4]
+    assert "from the cold start the share falls" in row[4]
+    assert _sf32(dip, dip)[3] == "partly"
+    # Falling after the spin-up too: fails.
+    falling = [[0.3 - 0.005 * y for y in range(31)] for _ in range(4)]
+    assert _sf32(lambda s: falling[s], flat)[3] == "fails"
+
+
+def test_sf32_is_inconclusive_when_the_stock_forms_too_late():
+    row = _sf32(lambda s: [0.2] * 21, lambda s: [0.2] * 21, years=20, stock=list(range(21)))
+    assert row[3] == "inconclusive"
 
 
 def test_a_fact_module_gets_runs_of_its_own_horizon(monkeypatch):
@@ -107,3 +158,14 @@ def test_a_fact_module_gets_runs_of_its_own_horizon(monkeypatch):
     assert all(asked[v] == {engagement.HORIZON} for v in engagement.VARIANTS)
     validate.run_all(seeds=1, years=40, jobs=1, module="engagement")
     assert asked[engagement.BASE] == {engagement.HORIZON, 40}
+
+
+def test_a_variant_name_means_one_set_of_runs(monkeypatch):
+    import validate
+    from validation_facts import engagement
+
+    monkeypatch.setattr(validate, "one_run", lambda n, o, s, y: None)
+    # A module that reuses a shared run's name with other overrides is refused.
+    monkeypatch.setitem(engagement.VARIANTS, "central", ["town=peripheral"])
+    with pytest.raises(ValueError, match=r"'central'.*give it its own name"):
+        validate.run_all(seeds=1, years=20, jobs=1, module="engagement")
