@@ -553,18 +553,27 @@ def main(argv: list[str] | None = None) -> None:
     unknown = [s for s in args.shocks if s not in SHOCKS]
     if unknown:
         parser.error(f"--shocks: unknown {unknown}; choose from {', '.join(SHOCKS)}")
+    for flag, value in (("--seeds", args.seeds), ("--jobs", args.jobs)):
+        if value < 1:
+            parser.error(f"{flag} must be a whole number of at least 1, not {value}")
     if not 1 <= args.shock_year < args.years:
         parser.error(f"--shock-year must be between 1 and --years - 1 ({args.years - 1})")
     if args.settings and args.source:
         parser.error("--set and --from: the runs in the folder were made with their own settings")
     args.settings = parse_settings(args.settings)
-    if args.settings and not args.source:  # refuse a bad value before any run is written
+    if not args.source:  # refuse a bad town or value before any run is written
         from sim.config import ConfigError
+        from sim.town import builtin_towns
 
+        if args.town not in builtin_towns() and not Path(args.town).is_file():
+            parser.error(
+                f"--town {args.town!r} is neither a built-in town ({', '.join(builtin_towns())}) "
+                "nor an existing own-town YAML file"
+            )
         try:
             build_config(args.town, scenarios([])[0], 0, args.years, 1, args.settings)
         except ConfigError as err:
-            parser.error(f"--set: {err}")
+            parser.error(f"{'--set' if args.settings else '--town'}: {err}")
     if args.source:
         folder = Path(args.source)
     else:

@@ -251,6 +251,7 @@ def Page():
     # function"); so the page lays out its components itself, with plain rows and columns.
     initial = solara.use_memo(PageModel, [])
     model = solara.use_reactive(initial)
+    solara.Title("kleinstadt: a town in the classroom")  # the browser tab (else "Solara ☀️")
     SolaraViz(
         model,
         components=[],

@@ -7,11 +7,12 @@ Reads every run folder of a sweep (``.hydra/overrides.yaml``, ``summary.json``,
   (complete, failed or missing), each override as a typed column (``seed``, ``town``,
   ``migration.qol_gap_sensitivity`` ...), ``seed``, ``wall_seconds``, ``cpu_seconds`` and the
   headline figures of summary.json (a failed run: ``stage``, ``year_reached``,
-  ``error_type``, ``error_message``). A job the sweeper planned (jobs.json) that has no folder
+  ``error_type``, ``error_message``; these columns are there, empty, when none failed). A job the sweeper planned (jobs.json) that has no folder
   is a row too: missing, or failed with its message when its input was invalid.
 - ``metrics.parquet``: one row per run and year (metrics.parquet of every run that has one,
-  a failed run's up to the year it reached) with ``folder``, ``job``, ``status`` and the
-  override columns in front.
+  a failed run's up to the year it reached) with ``folder``, ``job``, ``status``, the
+  override columns and the run's ``seed``, ``town``, ``policy`` and ``shock`` (swept or not) in
+  front.
 
 Reads only; never re-runs anything. Works on any Hydra sweep folder of this model, including
 those written with ``hydra/launcher=joblib`` before jobs.json existed (then only run folders
@@ -33,6 +34,12 @@ from sim.sweep import NotASweep, RunFolder, override_key, read_yaml, scan
 
 FIRST_COLUMNS = ["folder", "job", "status"]
 AFTER_OVERRIDES = ["seed", "wall_seconds", "cpu_seconds"]
+IDENTITY = ["seed", "town", "policy", "shock"]
+"""What every run is, swept or not: the metrics table carries these too, so a query can group
+by them without knowing which were swept (summary.json)."""
+FAILURE_COLUMNS = ["stage", "year_reached", "error_type", "error_message"]
+"""Present in the runs table even when no run failed (empty then), so a query for failures
+works on every sweep."""
 
 
 def override_value(text: str) -> Any:
@@ -139,7 +146,14 @@ def collect(sweep_dir: str | Path, progress: bool = True) -> tuple[pd.DataFrame,
         metrics_file = run.path / "metrics.parquet"
         if metrics_file.is_file():
             table = pd.read_parquet(metrics_file)
-            front = {"folder": row["folder"], "job": run.num, "status": run.status, **overrides}
+            identity = {k: row[k] for k in IDENTITY if k in row and k not in overrides}
+            front = {
+                "folder": row["folder"],
+                "job": run.num,
+                "status": run.status,
+                **overrides,
+                **identity,
+            }
             for i, (key, value) in enumerate(front.items()):
                 table.insert(i, key, value, allow_duplicates=False)
             tables.append(table)
@@ -165,6 +179,9 @@ def collect(sweep_dir: str | Path, progress: bool = True) -> tuple[pd.DataFrame,
     keys = [k for k in override_keys if k not in FIRST_COLUMNS]
     head = FIRST_COLUMNS + keys + [c for c in AFTER_OVERRIDES if c not in keys]
     for column in head:
+        if column not in runs_table.columns:
+            runs_table[column] = None
+    for column in FAILURE_COLUMNS:
         if column not in runs_table.columns:
             runs_table[column] = None
     runs_table = runs_table[head + [c for c in runs_table.columns if c not in head]]

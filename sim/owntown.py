@@ -20,14 +20,17 @@ EXIT_INVALID = 2
 TEMPLATE = "town/example_own_town.yaml"
 
 
-def template_text() -> str:
-    """The commented template: the example own town, with how to check and run it."""
+def template_text(name: str = "THIS_FILE.yaml") -> str:
+    """The commented template: the example own town, with how to check and run it as
+    ``name``."""
     text = (config_dir() / TEMPLATE).read_text(encoding="utf-8")
     return text.replace(
-        "# Your own town for kleinstadt. Run it with:",
+        "# Your own town for kleinstadt. Run it with:\n"
+        "#   python -m sim town.file=configs/town/example_own_town.yaml\n",
         "# Your own town for kleinstadt. Edit the values, check it (and see its map) with:\n"
-        "#   kleinstadt check-town THIS_FILE.yaml\n"
-        "# then run it with:",
+        f"#   kleinstadt check-town {name}\n"
+        "# then run it with:\n"
+        f"#   python -m sim town.file={name}\n",
         1,
     )
 
@@ -52,7 +55,7 @@ def new_town(args: list[str]) -> int:
         return _fail(f"new-town {path}: the folder {os.path.abspath(path.parent)} does not exist")
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(template_text(), encoding="utf-8")
+        tmp.write_text(template_text(str(path)), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as err:
         tmp.unlink(missing_ok=True)

@@ -166,6 +166,7 @@ def test_the_page_loads_offline_with_every_component_drawn(page):
     for text in ("Things to try", "Shocks: strike at the start of the next year", "Reset"):
         assert p.get_by_text(text, exact=True).first.is_visible(), text
     assert "very_peripheral, year 0" in page.svg("town_map")
+    assert p.title() == "kleinstadt: a town in the classroom"
     page.year_shown(0)
     print(f"page ready in {page.ready_seconds:.1f} s")
     page.screenshot("page-loaded")

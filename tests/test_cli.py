@@ -517,3 +517,27 @@ def test_the_summary_names_the_settings_the_command_line_changed():
     assert _settings_line(["economy.job_growth_share=0.2", "policy=broadband", "+x.y=1"]) == [
         "settings: economy.job_growth_share=0.2, x.y=1"
     ]
+
+
+def test_help_names_the_commands_and_groups_not_the_whole_config(tmp_path):
+    # Before, --help printed about 1,500 lines of resolved config and no subcommand.
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "--help"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0
+    for command in ("report", "new-town", "check-town", "collect"):
+        assert f"kleinstadt {command}" in result.stdout
+    assert "town: central" in result.stdout and "python -m sim.config" in result.stdout
+    assert len(result.stdout.splitlines()) < 100
+
+
+@pytest.mark.parametrize("command", ["report", "new-town", "check-town"])
+def test_each_planner_command_has_help(tmp_path, command):
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", command, "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0 and f"kleinstadt {command}" in result.stdout
+    assert list(tmp_path.iterdir()) == []

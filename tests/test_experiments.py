@@ -88,6 +88,25 @@ def test_resilience_refuses_a_bad_setting_before_it_writes_anything(tmp_path, se
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--town", "mitte"], "--town 'mitte' is neither a built-in town (central, peripheral"),
+        (["--seeds", "0"], "--seeds must be a whole number of at least 1, not 0"),
+        (["--seeds", "-1"], "--seeds must be a whole number of at least 1, not -1"),
+        (["--jobs", "0"], "--jobs must be a whole number of at least 1, not 0"),
+    ],
+)
+def test_resilience_refuses_a_bad_town_or_count_before_it_runs(tmp_path, args, message):
+    # Before, these ran every scenario and ended in "no completed runs", leaving a folder.
+    out = tmp_path / "res"
+    cmd = [sys.executable, str(REPO / "experiments" / "resilience.py"), "--out", str(out)]
+    result = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert not out.exists()
+
+
 def test_resilience_refuses_settings_when_it_only_reanalyses(tmp_path):
     cmd = [sys.executable, str(REPO / "experiments" / "resilience.py"), "--from", str(tmp_path)]
     result = subprocess.run(

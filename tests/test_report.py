@@ -68,6 +68,9 @@ def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
         (["policies=[baseline]", "seeds=two"], "seeds='two'"),
         (["policies=[baseline]", "seeds=0"], "at least one seed"),
         (["policies=[baseline]", "seeds=2", "seed=3"], "give seeds="),
+        (["policies=[baseline]", "seeds=2", "policy=broadband"], "give policies= instead"),
+        (["policies=[baseline]", "seeds=2", "yaers=3"], "yaers is not a setting of the model"),
+        (["policies=[baseline]", "seeds=2", "migraton.x=1"], "did you mean migration?"),
         (["policies=[baseline]", "seeds=2", "town=nowhere"], "town/nowhere"),
         (["policies=[baseline]", "seeds=2", "years=0"], "years = 0"),
         (["policies=[baseline]", "seeds=2", "town.file=/no/such.yaml"], "/no/such.yaml"),
@@ -163,6 +166,10 @@ def test_new_town_writes_a_template_that_check_town_accepts(tmp_path, capsys):
     path = tmp_path / "mytown.yaml"
     assert new_town([str(path)]) == 0
     assert "hinterland" in path.read_text() and "municipality" in path.read_text()
+    # Its header tells how to check and run this file, not the built-in example.
+    assert f"kleinstadt check-town {path}\n" in path.read_text()
+    assert f"python -m sim town.file={path}\n" in path.read_text()
+    assert "example_own_town" not in path.read_text().split("\n\n")[0]
     assert new_town([str(path)]) == 2  # never over an existing file
     assert "exists" in capsys.readouterr().err
     assert check_town([str(path)]) == 0
@@ -332,3 +339,7 @@ def test_the_readme_command_writes_a_report(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "very_peripheral" in page and "r4_municipal_resources" in page
     assert [p.name for p in tmp_path.iterdir()] == ["DIR"]
+    # Shareable like any new folder, not private as a temporary folder is made.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask

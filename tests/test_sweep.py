@@ -328,3 +328,34 @@ def test_stopping_a_sweep_leaves_no_worker_running(tmp_path, sig):
     if sig != signal.SIGKILL:
         assert "interrupted; no worker is left running" in err
         assert proc.returncode == 128 + sig
+
+
+def test_collect_tables_answer_the_readme_queries_on_a_sweep_without_failures(tmp_path):
+    # A seed sweep: town and policy were not swept, and no run failed. The README's queries
+    # (failures with their message; metrics grouped by town and policy) must still work.
+    sweep = tmp_path / "sweep"
+    for num in range(2):
+        summary = {"status": "complete", "seed": num, "town": "peripheral", "policy": "baseline"}
+        summary["shock"] = "none"
+        _fake_run(sweep, num, [f"seed={num}"], summary, years=3)
+    runs, metrics = collect(sweep, progress=False)
+    assert runs[runs.status != "complete"][["folder", "status", "error_message"]].empty
+    means = metrics[metrics.year == 2].groupby(["town", "policy"])["population"].mean()
+    assert means.to_dict() == {("peripheral", "baseline"): 100.5}
+    assert metrics["seed"].tolist() == [0, 0, 0, 1, 1, 1] and set(metrics["shock"]) == {"none"}
+
+
+def test_a_sweep_without_jobs_is_refused_and_writes_nothing(tmp_path):
+    # Before, it printed "sweep of 0 jobs", exited 0 and left an empty jobs.json.
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", "seed=range(0,-3)", f"hydra.sweep.dir={sweep}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "the sweep has no jobs" in result.stderr + result.stdout
+    # Hydra's multirun makes the (empty) sweep folder before the sweeper starts.
+    assert not sweep.exists() or not any(sweep.iterdir())

@@ -73,6 +73,13 @@ class KleinstadtSweeper(Sweeper):
         """Compose the first job and one per value of each swept config group (Hydra's errors
         are raised here, before anything runs)."""
         assert self.hydra_context is not None and self.config is not None
+        if not jobs:
+            from hydra.errors import ConfigCompositionException
+
+            raise ConfigCompositionException(
+                "the sweep has no jobs: a swept value list is empty (e.g. seed=range(0,-3); "
+                "range(start, stop) needs stop > start, as in seed=range(0,10))"
+            )
         loader = self.hydra_context.config_loader
         composer = JobComposer(loader, self.config)
         seen: set[str] = set()

@@ -58,7 +58,7 @@ def parse(args: list[str]) -> tuple[dict[str, str], list[str]]:
             own[key] = arg.split("=", 1)[1]
         elif key in ("seed", "policy"):
             raise ReportInputError(
-                f"{arg}: the report runs several; give {key}s= instead "
+                f"{arg}: the report runs several; give {'seeds' if key == 'seed' else 'policies'}= instead "
                 f"(e.g. {'seeds=10' if key == 'seed' else 'policies=[baseline,broadband]'})"
             )
         elif key.startswith("hydra"):
@@ -127,8 +127,15 @@ def compose(overrides: list[str]) -> Config:
     except ConfigError:
         raise
     except Exception as err:  # Hydra: unknown group option, unparsable override, wrong type
+        from sim.cli import unknown_override_hints
+
+        # Hydra suggests "+key" for an unknown key, which would add it: name the nearest
+        # known settings instead, as python -m sim does.
+        hints = unknown_override_hints(overrides)
         message = str(err).split("\nConfig search path")[0].strip()
-        raise ReportInputError(f"invalid override: {message}") from None
+        raise ReportInputError(
+            "; ".join(hints) if hints else f"invalid override: {message}"
+        ) from None
     finally:
         GlobalHydra.instance().clear()
     return to_config(cfg)
@@ -217,6 +224,11 @@ def main(args: list[str]) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     try:
         write_report(tmp, runs, policies, seeds, configs, town, overrides, run_seconds, jobs)
+        # mkdtemp makes the folder private (0700); a report is made to be shared, so it gets
+        # the permissions of any new folder (0777 minus the umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)
         if out.is_dir():
             out.rmdir()  # empty (checked before the runs)
         os.replace(tmp, out)
