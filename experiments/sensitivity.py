@@ -179,8 +179,23 @@ def morris_indices(spec: dict, x: np.ndarray, y: pd.DataFrame, seed: int) -> pd.
         )
         frame.insert(0, "factor", list(res["names"]))
         frame.insert(1, "outcome", outcome)
-        frames.append(frame)
+        frames.append(rank_range(frame))
     return pd.concat(frames, ignore_index=True)
+
+
+def rank_range(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add each factor's rank by mu* (1 = largest) and the ranks its confidence interval
+    allows: ``rank_best`` = 1 + the factors whose interval lies wholly above its own,
+    ``rank_worst`` = the factors (itself included) whose interval reaches its own or above.
+    A rank whose range is wide is not settled by this many trajectories (SALib's bootstrap
+    interval of mu*, 95 %)."""
+    mu, conf = frame["mu_star"].to_numpy(), np.nan_to_num(frame["mu_star_conf"].to_numpy())
+    low, high = mu - conf, mu + conf
+    out = frame.copy()
+    out["rank"] = pd.Series(mu).rank(ascending=False, method="min").astype(int).to_numpy()
+    out["rank_best"] = [1 + int(np.sum(low > h)) for h in high]
+    out["rank_worst"] = [int(np.sum(high >= lo)) for lo in low]
+    return out
 
 
 def rank(indices: pd.DataFrame, column: str) -> list[str]:
@@ -349,11 +364,18 @@ def _markdown(meta: dict, stages: dict, tables: dict) -> str:
         for outcome in OUTCOMES:
             t = tables[stage][tables[stage]["outcome"] == outcome].nlargest(6, "mu_star")
             items = ", ".join(
-                f"`{r.factor}` {r.mu_star:.3g} (± {r.mu_star_conf:.2g}, mu {r.mu:+.3g})"
+                f"`{r.factor}` {r.mu_star:.3g} (± {r.mu_star_conf:.2g}, mu {r.mu:+.3g}, "
+                f"rank {r.rank_best}–{r.rank_worst})"
                 for r in t.itertuples()
             )
             lines.append(f"- **{outcome}**: {items}")
-        lines.append("")
+        lines += [
+            "",
+            "rank a–b: the ranks by mu* that its 95 % bootstrap interval allows (a: the factors "
+            "whose interval lies wholly above plus one; b: those whose interval reaches it); "
+            "a wide range means this many trajectories do not settle the order.",
+            "",
+        ]
     if not tables.get("sobol", pd.DataFrame()).empty:
         lines += ["## Sobol indices", "", "| outcome | parameter | S1 | ST |", "|---|---|---|---|"]
         lines += [

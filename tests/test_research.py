@@ -311,3 +311,20 @@ def test_the_scripts_refuse_bad_options_with_a_message(script, argv, message, ca
         _script(script).parse_args(argv)
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_morris_rank_ranges_say_which_ranks_the_intervals_settle():
+    # a: 10 ± 1 is surely first; b: 5 ± 2 and c: 4 ± 2 overlap (ranks 2-3 each); d: 0 ± 0.5
+    # lies below all others.
+    sensitivity = _script("sensitivity")
+    frame = pd.DataFrame(
+        {"factor": list("abcd"), "mu_star": [10.0, 5.0, 4.0, 0.0], "mu_star_conf": [1, 2, 2, 0.5]}
+    )
+    ranked = sensitivity.rank_range(frame).set_index("factor")
+    assert ranked["rank"].tolist() == [1, 2, 3, 4]
+    assert ranked[["rank_best", "rank_worst"]].to_numpy().tolist() == [
+        [1, 1],
+        [2, 3],
+        [2, 3],
+        [4, 4],
+    ]
