@@ -28,7 +28,8 @@ Usage::
     python experiments/sensitivity.py --from results/sensitivity/2026-11-29_11-00-00  # re-analyse
 
 ``--params`` skips stage 1 (Morris on the given parameters). Outputs in the results folder:
-``morris_groups.csv``, ``morris.csv``, ``sobol.csv`` (indices per outcome), ``samples_*.parquet``
+``morris_groups.csv``, ``morris.csv`` (mu*, its confidence, mu, sigma, and each factor's rank and the
+ranks its interval allows, ``rank_best``–``rank_worst``), ``sobol.csv`` (indices per outcome), ``samples_*.parquet``
 (inputs and outcomes of every stage), ``morris.png``, ``sobol.png`` and ``sensitivity.md``.
 """
 
@@ -188,11 +189,16 @@ def rank_range(frame: pd.DataFrame) -> pd.DataFrame:
     allows: ``rank_best`` = 1 + the factors whose interval lies wholly above its own,
     ``rank_worst`` = the factors (itself included) whose interval reaches its own or above.
     A rank whose range is wide is not settled by this many trajectories (SALib's bootstrap
-    interval of mu*, 95 %)."""
-    mu, conf = frame["mu_star"].to_numpy(), np.nan_to_num(frame["mu_star_conf"].to_numpy())
-    low, high = mu - conf, mu + conf
+    interval of mu*, 95 %). A factor without an interval (NaN) may have any rank, and one
+    without mu* is ranked last."""
+    mu = frame["mu_star"].to_numpy(dtype=float)
+    conf = frame["mu_star_conf"].to_numpy(dtype=float)
+    unknown = np.isnan(mu) | np.isnan(conf)
+    low = np.where(unknown, -np.inf, mu - conf)
+    high = np.where(unknown, np.inf, mu + conf)
     out = frame.copy()
-    out["rank"] = pd.Series(mu).rank(ascending=False, method="min").astype(int).to_numpy()
+    ranks = pd.Series(mu).rank(ascending=False, method="min", na_option="bottom")
+    out["rank"] = ranks.astype(int).to_numpy()
     out["rank_best"] = [1 + int(np.sum(low > h)) for h in high]
     out["rank_worst"] = [int(np.sum(high >= lo)) for lo in low]
     return out

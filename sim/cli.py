@@ -282,13 +282,30 @@ def check_run_folder(folder: Path, key: str, recursive: bool = False) -> str | N
             f"writes into another run's folder. Choose another folder ({key}=...), or remove "
             "this one."
         )
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as err:
         return f"cannot write outputs to {shown}: {err.strerror or err}"
+    CREATED_FOLDERS[:] = missing
     return None
+
+
+CREATED_FOLDERS: list[Path] = []
+"""The folders the last ``check_run_folder`` created, deepest first: a command refused after
+the check (a sweep without jobs) removes them again, so nothing is left behind."""
+
+
+def remove_created_folders() -> None:
+    """Remove the folders ``check_run_folder`` created, deepest first, while they are empty."""
+    for folder in CREATED_FOLDERS:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+    CREATED_FOLDERS.clear()
 
 
 RUN_LOCK = ".kleinstadt.lock"

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from tqdm.auto import tqdm
 
 from sim.sweep import NotASweep, RunFolder, override_key, read_yaml, scan
@@ -75,16 +76,31 @@ def parse_overrides(overrides: list[str]) -> dict[str, Any]:
 
 
 def _config_identity(run: Path) -> dict[str, Any]:
-    """seed, years, town of a run without summary.json (from .hydra/config.yaml)."""
+    """seed, years, town, policy and shock of a run without summary.json (from
+    .hydra/config.yaml; with a town file, the name in the file, else the file's stem)."""
     try:
         config = read_yaml(run / ".hydra" / "config.yaml") or {}
     except (OSError, ValueError):
         return {}
-    town = config.get("town") or {}
+
+    def part(key: str) -> dict:
+        value = config.get(key)
+        return value if isinstance(value, dict) else {}
+
+    town, policy, shock = part("town"), part("policy"), part("shock")
+    name = town.get("name")
+    if town.get("file"):
+        try:
+            name = (read_yaml(Path(str(town["file"]))) or {}).get("name")
+        except (OSError, ValueError, AttributeError, yaml.YAMLError):
+            name = None
+        name = name or Path(str(town["file"])).stem
     return {
         "seed": config.get("seed"),
         "years": config.get("years"),
-        "town": town.get("name") if isinstance(town, dict) else None,
+        "town": name,
+        "policy": policy.get("name"),
+        "shock": shock.get("kind"),
     }
 
 

@@ -10,6 +10,7 @@ groups), prints what it describes and draws its map beside it (``<file>_map.png`
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections import Counter
 from pathlib import Path
@@ -28,9 +29,9 @@ def template_text(name: str = "THIS_FILE.yaml") -> str:
         "# Your own town for kleinstadt. Run it with:\n"
         "#   python -m sim town.file=configs/town/example_own_town.yaml\n",
         "# Your own town for kleinstadt. Edit the values, check it (and see its map) with:\n"
-        f"#   kleinstadt check-town {name}\n"
+        f"#   kleinstadt check-town {shlex.quote(name)}\n"
         "# then run it with:\n"
-        f"#   python -m sim town.file={name}\n",
+        f"#   python -m sim {shlex.quote('town.file=' + name)}\n",
         1,
     )
 

@@ -328,3 +328,24 @@ def test_morris_rank_ranges_say_which_ranks_the_intervals_settle():
         [2, 3],
         [4, 4],
     ]
+
+
+def test_morris_rank_ranges_with_ties_and_missing_intervals():
+    # Tied mu* share the better rank and may swap; a factor without an interval may have any
+    # rank (and widens the others' ranges); one without mu* is ranked last, not a crash.
+    sensitivity = _script("sensitivity")
+    frame = pd.DataFrame(
+        {
+            "factor": list("abcd"),
+            "mu_star": [5.0, 5.0, 1.0, np.nan],
+            "mu_star_conf": [0.0, 0.0, np.nan, np.nan],
+        }
+    )
+    ranked = sensitivity.rank_range(frame).set_index("factor")
+    assert ranked["rank"].tolist() == [1, 1, 3, 4]
+    assert ranked[["rank_best", "rank_worst"]].to_numpy().tolist() == [
+        [1, 4],
+        [1, 4],
+        [1, 4],
+        [1, 4],
+    ]

@@ -347,7 +347,8 @@ def test_collect_tables_answer_the_readme_queries_on_a_sweep_without_failures(tm
 
 def test_a_sweep_without_jobs_is_refused_and_writes_nothing(tmp_path):
     # Before, it printed "sweep of 0 jobs", exited 0 and left an empty jobs.json.
-    sweep = tmp_path / "sweep"
+    (tmp_path / "mine").mkdir()  # a folder of the user's that was there before: kept
+    sweep = tmp_path / "mine" / "multirun" / "date" / "time"
     result = subprocess.run(
         [sys.executable, "-m", "sim", "-m", "seed=range(0,-3)", f"hydra.sweep.dir={sweep}"],
         capture_output=True,
@@ -357,4 +358,25 @@ def test_a_sweep_without_jobs_is_refused_and_writes_nothing(tmp_path):
     )
     assert result.returncode == 2
     assert "the sweep has no jobs" in result.stderr + result.stdout
-    assert not sweep.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]
+    assert not any((tmp_path / "mine").iterdir())
+
+
+def test_a_killed_run_of_a_town_file_is_named_by_its_file_policy_and_shock(tmp_path):
+    # A run killed before summary.json: its identity comes from .hydra/config.yaml, where the
+    # town's name is still the default one when a town file replaced the town.
+    town = tmp_path / "mytown.yaml"
+    town.write_text("name: Kleinheim\nplaces: []\n")
+    sweep = tmp_path / "sweep"
+    _fake_run(sweep, 0, ["seed=0"], None, years=2)
+    (sweep / "0_seed=0" / ".hydra" / "config.yaml").write_text(
+        f"seed: 0\nyears: 5\ntown:\n  name: peripheral\n  file: {town}\n"
+        "policy:\n  name: broadband\nshock:\n  kind: gp_retires\n"
+    )
+    runs, metrics = collect(sweep, progress=False)
+    assert runs[["town", "policy", "shock"]].iloc[0].tolist() == [
+        "Kleinheim",
+        "broadband",
+        "gp_retires",
+    ]
+    assert set(metrics["town"]) == {"Kleinheim"} and set(metrics["policy"]) == {"broadband"}

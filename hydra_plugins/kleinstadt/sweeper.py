@@ -76,10 +76,11 @@ class KleinstadtSweeper(Sweeper):
         if not jobs:
             from hydra.errors import ConfigCompositionException
 
-            # Hydra made the sweep's folder before the sweeper started; leave nothing behind.
-            sweep_dir = Path(str(self.config.hydra.sweep.dir))
-            if sweep_dir.is_dir() and not any(sweep_dir.iterdir()):
-                sweep_dir.rmdir()
+            from sim.cli import remove_created_folders
+
+            # The run-folder check made the sweep's folder (and multirun/<date>) before the
+            # sweeper started; remove what it made, so nothing is left behind.
+            remove_created_folders()
 
             raise ConfigCompositionException(
                 "the sweep has no jobs: a swept value list is empty (e.g. seed=range(0,-3); "

@@ -16,9 +16,9 @@ renamed into place when complete.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -221,14 +221,16 @@ def main(args: list[str]) -> int:
         return EXIT_FAILED
     run_seconds = time.perf_counter() - started
     parent = out.resolve().parent
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    # Not mkdtemp, which makes the folder private (0700): a report is made to be shared, so
+    # it gets the permissions of any new folder (the umask applies).
+    tmp = parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        tmp.mkdir()
+    except OSError as err:
+        print(f"kleinstadt report: cannot write the report: {err}", file=sys.stderr)
+        return EXIT_INVALID
     try:
         write_report(tmp, runs, policies, seeds, configs, town, overrides, run_seconds, jobs)
-        # mkdtemp makes the folder private (0700); a report is made to be shared, so it gets
-        # the permissions of any new folder (0777 minus the umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)
         if out.is_dir():
             out.rmdir()  # empty (checked before the runs)
         os.replace(tmp, out)
