@@ -527,32 +527,31 @@ class _Task:
 
 
 PLANNER_COMMANDS = ("report", "new-town", "check-town")
-COMMAND_HELP = {
-    "report": (
-        "kleinstadt report: compare policies for one town over several seeds (paired by seed)\n"
-        "and write an HTML report with tables, figures and CSV files into out=FOLDER.\n\n"
-        "{usage}\n\n"
-        "Example:\n"
-        "  kleinstadt report town=very_peripheral 'policies=[baseline,r4_municipal_resources]' "
-        "seeds=2 years=5 out=my_report\n"
-        "Own town: town.file=mytown.yaml (make one with kleinstadt new-town). Any other setting\n"
-        "of python -m sim applies to every run (python -m sim.config lists them)."
-    ),
-    "new-town": "usage: kleinstadt new-town FILE.yaml   (writes a commented town template)",
-    "check-town": (
-        "usage: kleinstadt check-town FILE.yaml [map=FILE.png]   (checks the town file and draws "
-        "its map)"
-    ),
-}
+REPORT_HELP = (
+    "kleinstadt report: compare policies for one town over several seeds (paired by seed)\n"
+    "and write an HTML report with tables, figures and CSV files into out=FOLDER.\n\n"
+    "{usage}\n\n"
+    "Example:\n"
+    "  kleinstadt report town=very_peripheral 'policies=[baseline,r4_municipal_resources]' "
+    "seeds=2 years=5 out=my_report\n"
+    "Own town: town.file=mytown.yaml (make one with kleinstadt new-town). Any other setting\n"
+    "of python -m sim applies to every run (python -m sim.config lists them)."
+)
 
 
 def _planner_command(name: str, args: list[str]) -> int:
     """``kleinstadt report ...`` (sim/report/), ``new-town FILE``, ``check-town FILE``
     (sim/owntown.py): subcommands that are not a single Hydra run."""
     if args in (["--help"], ["-h"]):
+        from sim.owntown import CHECK_TOWN_USAGE, NEW_TOWN_USAGE
         from sim.report.command import USAGE
 
-        print(COMMAND_HELP[name].format(usage=USAGE))
+        helps = {
+            "report": REPORT_HELP.format(usage=USAGE),
+            "new-town": NEW_TOWN_USAGE,
+            "check-town": CHECK_TOWN_USAGE,
+        }
+        print(helps[name])
         return 0
     if name == "report":
         from sim.report import main as report

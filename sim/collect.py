@@ -194,10 +194,7 @@ def collect(sweep_dir: str | Path, progress: bool = True) -> tuple[pd.DataFrame,
     runs_table = pd.DataFrame(rows)
     keys = [k for k in override_keys if k not in FIRST_COLUMNS]
     head = FIRST_COLUMNS + keys + [c for c in AFTER_OVERRIDES if c not in keys]
-    for column in head:
-        if column not in runs_table.columns:
-            runs_table[column] = None
-    for column in FAILURE_COLUMNS:
+    for column in head + FAILURE_COLUMNS:
         if column not in runs_table.columns:
             runs_table[column] = None
     runs_table = runs_table[head + [c for c in runs_table.columns if c not in head]]

@@ -19,6 +19,11 @@ from sim.town import config_dir
 
 EXIT_INVALID = 2
 TEMPLATE = "town/example_own_town.yaml"
+NEW_TOWN_USAGE = "usage: kleinstadt new-town FILE.yaml   (writes a commented town template)"
+CHECK_TOWN_USAGE = (
+    "usage: kleinstadt check-town FILE.yaml [map=FILE.png]   (checks the town file and draws "
+    "its map)"
+)
 
 
 def template_text(name: str = "THIS_FILE.yaml") -> str:
@@ -44,7 +49,7 @@ def _fail(message: str) -> int:
 def new_town(args: list[str]) -> int:
     """``kleinstadt new-town FILE``: write the template to FILE (never over an existing file)."""
     if len(args) != 1 or args[0].startswith("-"):
-        return _fail("usage: kleinstadt new-town FILE.yaml   (writes a commented town template)")
+        return _fail(NEW_TOWN_USAGE)
     path = Path(args[0])
     if path.suffix not in (".yaml", ".yml"):
         return _fail(f"new-town {path}: the file name must end in .yaml or .yml")
@@ -105,7 +110,7 @@ def check_town(args: list[str]) -> int:
     files = [a for a in args if not a.startswith("map=")]
     maps = [a.split("=", 1)[1] for a in args if a.startswith("map=")]
     if len(files) != 1 or len(maps) > 1 or files[0].startswith("-"):
-        return _fail("usage: kleinstadt check-town FILE.yaml [map=FILE.png]")
+        return _fail(CHECK_TOWN_USAGE)
     path = Path(files[0])
     target = Path(maps[0]) if maps else path.with_name(f"{path.stem}_map.png")
     if target.suffix != ".png":

@@ -94,38 +94,46 @@ def _years(runs: list[Run]) -> int:
     return int(runs[0].metrics["year"].max())
 
 
+def _formal_mean(runs: list[Run]):
+    """Formal members of running initiatives by year, mean over the runs (a pandas Series)."""
+    import pandas as pd
+
+    return pd.concat([r.metrics.set_index("year")["formal_members"] for r in runs], axis=1).mean(
+        axis=1
+    )
+
+
 def spin_up(runs: list[Run]) -> int | None:
     """First year in which the mean formal members reach ``SPINUP_SHARE`` of their largest
     yearly mean (see ``SPINUP_SHARE``); None if there are none, or if the largest mean lies in
     the last ``WINDOW`` years (the stock is still forming)."""
-    import pandas as pd
-
-    mean = pd.concat([r.metrics.set_index("year")["formal_members"] for r in runs], axis=1).mean(
-        axis=1
-    )
+    mean = _formal_mean(runs)
     last = int(mean.index.max())
     if not mean.max() > 0 or mean.idxmax() > last - WINDOW:
         return None
     return int(mean.index[mean >= SPINUP_SHARE * mean.max()][0])
 
 
+def _windows(run: Run, first: int, last: int) -> tuple[float, float]:
+    """Mean informal share in the ``WINDOW`` years from ``first`` and in those to ``last``."""
+    column = "informal_engagement_share"
+    return (
+        _window(run, column, first, first + WINDOW - 1),
+        _window(run, column, last - WINDOW + 1, last),
+    )
+
+
 def _rise(run: Run, first: int, last: int) -> float:
     """Mean informal share in the ``WINDOW`` years to ``last`` minus that from ``first``."""
-    column = "informal_engagement_share"
-    return _window(run, column, last - WINDOW + 1, last) - _window(
-        run, column, first, first + WINDOW - 1
-    )
+    early, late = _windows(run, first, last)
+    return late - early
 
 
 def _shift(runs: list[Run], first: int, last: int) -> tuple[float, float, float]:
     """Mean informal share in the ``WINDOW`` years from ``first`` and to ``last``, and the
     share of runs in which it rose."""
-    early = np.mean(
-        [_window(r, "informal_engagement_share", first, first + WINDOW - 1) for r in runs]
-    )
-    late = np.mean([_window(r, "informal_engagement_share", last - WINDOW + 1, last) for r in runs])
-    rose = float(np.mean([_rise(r, first, last) > 0 for r in runs]))
-    return float(early), float(late), rose
+    early, late = np.array([_windows(r, first, last) for r in runs]).T
+    return float(early.mean()), float(late.mean()), float(np.mean(late > early))
 
 
 def _mean_at(runs: list[Run], column: str, year: int) -> float:
@@ -176,10 +184,8 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
     adult_flat = np.mean([r.extra["adult_share"][0] for r in flat])
     inst = np.nanmean([r.extra["institution_share"][horizon] for r in base])
     inst_lever = np.nanmean([r.extra["institution_share"][horizon] for r in lever])
-    formal = np.mean(
-        [r.metrics.set_index("year")["formal_members"].to_numpy() for r in base], axis=0
-    )
-    peak = int(np.argmax(formal))
+    formal = _formal_mean(base)
+    peak = int(formal.idxmax())
     formal_lever = _mean_at(lever, "formal_members", horizon)
     volunteers = _mean_at(base, "volunteers", horizon)
     volunteers_lever = _mean_at(lever, "volunteers", horizon)
@@ -203,8 +209,8 @@ def facts(runs: dict[str, list[Run]], years: int, add) -> None:
         f"whole run, years 1–{WINDOW} → {late}: {w0:.3f} → {w1:.3f}, rose in {wrose:.0%}; with ehrenamt_2_0: {l0:.3f} → {l1:.3f}, rose in {lrose:.0%} "
         f"(institutions' members {inst_lever:.3f}); no cohort trend (residents 16+ "
         f"{adult_flat:.3f} at the start): {f0:.3f} → {f1:.3f}, rose in {frose:.0%}; formal "
-        f"members of running initiatives {formal[spin]:.0f} in year {spin}, largest "
-        f"{formal[peak]:.0f} in year {peak}, {formal[horizon]:.0f} in year {horizon} (P) / "
+        f"members of running initiatives {formal.loc[spin]:.0f} in year {spin}, largest "
+        f"{formal.loc[peak]:.0f} in year {peak}, {formal.loc[horizon]:.0f} in year {horizon} (P) / "
         f"{formal_lever:.0f} (ehrenamt_2_0); volunteers in year {horizon} {volunteers:.0f} / "
         f"{volunteers_lever:.0f}",
     )

@@ -33,6 +33,10 @@ USAGE = (
 )
 
 
+SEVERAL = {"seed": ("seeds", "seeds=10"), "policy": ("policies", "policies=[baseline,broadband]")}
+"""Settings of one run that the report takes as several: the key it wants, an example."""
+
+
 class ReportInputError(Exception):
     """Invalid input to the report (the message says what and what is allowed)."""
 
@@ -56,10 +60,10 @@ def parse(args: list[str]) -> tuple[dict[str, str], list[str]]:
             if key in own:
                 raise ReportInputError(f"{key} is given twice")
             own[key] = arg.split("=", 1)[1]
-        elif key in ("seed", "policy"):
+        elif key in SEVERAL:
+            plural, example = SEVERAL[key]
             raise ReportInputError(
-                f"{arg}: the report runs several; give {'seeds' if key == 'seed' else 'policies'}= instead "
-                f"(e.g. {'seeds=10' if key == 'seed' else 'policies=[baseline,broadband]'})"
+                f"{arg}: the report runs several; give {plural}= instead (e.g. {example})"
             )
         elif key.startswith("hydra"):
             raise ReportInputError(f"{arg}: the report does not use Hydra's own settings")
